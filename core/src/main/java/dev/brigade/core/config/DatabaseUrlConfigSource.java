@@ -1,0 +1,79 @@
+package dev.brigade.core.config;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns {@code BRIGADE_DB_URL} (may point at a pooler) and {@code BRIGADE_DB_DIRECT_URL}
+ * (straight to PostgreSQL, for LISTEN and migrations; defaults to BRIGADE_DB_URL) into the
+ * datasource settings Quarkus reads. Without either, both programs use the local default that
+ * the api-server serves with an embedded PostgreSQL. Its ordinal sits above application.properties
+ * and below environment variables, so an explicit quarkus.datasource.* setting still wins.
+ */
+public class DatabaseUrlConfigSource implements ConfigSource {
+    public static final String DB_URL = "BRIGADE_DB_URL";
+    public static final String DB_DIRECT_URL = "BRIGADE_DB_DIRECT_URL";
+    /** The direct URL in the reactive client's form, for the LISTEN connection. */
+    public static final String DIRECT_URL_PROPERTY = "brigade.db.direct-url";
+
+    private final Map<String, String> properties;
+
+    public DatabaseUrlConfigSource() {
+        String pooled = setting(DB_URL, "brigade.db.url");
+        String direct = setting(DB_DIRECT_URL, DIRECT_URL_PROPERTY);
+        if (pooled == null) {
+            pooled = DatabaseUrls.DEFAULT_LOCAL_URL;
+        }
+        if (direct == null) {
+            direct = pooled;
+        }
+        DatabaseUrls pooledUrls = DatabaseUrls.parse(pooled);
+        DatabaseUrls directUrls = DatabaseUrls.parse(direct);
+        Map<String, String> map = new HashMap<>();
+        map.put("quarkus.datasource.reactive.url", pooledUrls.reactive());
+        map.put("quarkus.datasource.jdbc.url", directUrls.jdbc());
+        map.put(DIRECT_URL_PROPERTY, directUrls.reactive());
+        this.properties = Map.copyOf(map);
+    }
+
+    /** Whether the operator named a database (else the local default applies). */
+    public static boolean databaseConfigured() {
+        return setting(DB_URL, "brigade.db.url") != null;
+    }
+
+    private static String setting(String env, String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(env);
+        }
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        return properties;
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return properties.keySet();
+    }
+
+    @Override
+    public String getValue(String name) {
+        return properties.get(name);
+    }
+
+    @Override
+    public String getName() {
+        return "brigade-database-urls";
+    }
+
+    @Override
+    public int getOrdinal() {
+        return 275;
+    }
+}

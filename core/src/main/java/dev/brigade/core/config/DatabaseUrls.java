@@ -1,0 +1,51 @@
+package dev.brigade.core.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An operator's database URL, {@code postgresql://user:pass@host:port/db?sslmode=…}, in the two
+ * forms the programs need: as it is for the reactive client, and as a JDBC URL (pgjdbc takes no
+ * user info in the authority, so user and password move into the query) for Flyway.
+ */
+public record DatabaseUrls(String reactive, String jdbc) {
+    public static final int DEFAULT_LOCAL_PORT = 54329;
+    public static final String DEFAULT_LOCAL_URL = "postgresql://postgres@localhost:" + DEFAULT_LOCAL_PORT + "/brigade";
+
+    public static DatabaseUrls parse(String url) {
+        URI uri;
+        try {
+            uri = new URI(url.startsWith("postgres://") ? "postgresql://" + url.substring("postgres://".length()) : url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a database URL (postgresql://user:pass@host:port/db): " + e.getMessage());
+        }
+        if (!"postgresql".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("a database URL looks like postgresql://user:pass@host:port/db");
+        }
+        List<String> query = new ArrayList<>();
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            String[] parts = userInfo.split(":", 2);
+            query.add("user=" + reencode(parts[0]));
+            if (parts.length == 2) {
+                query.add("password=" + reencode(parts[1]));
+            }
+        }
+        if (uri.getRawQuery() != null) {
+            query.add(uri.getRawQuery());
+        }
+        String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        String jdbc = "jdbc:postgresql://" + uri.getHost() + port + path + (query.isEmpty() ? "" : "?" + String.join("&", query));
+        return new DatabaseUrls(uri.toString(), jdbc);
+    }
+
+    private static String reencode(String raw) {
+        return URLEncoder.encode(URLDecoder.decode(raw, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.brigade.core.db;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brigade.core.reservation.Reservations;
+import dev.brigade.core.task.Task;
+import dev.brigade.core.task.TaskState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The data-access seam of the task table: one method per statement of {@link TaskSql} and
+ * {@link ReservationSql}, one parameter record where a statement takes several values. Every
+ * method takes the client to run on, so callers decide what shares a transaction.
+ */
+public final class TaskStore {
+    private TaskStore() {
+    }
+
+    /** The values of a new task row. */
+    public record NewTask(UUID id, String name, JsonNode args, String loggingCid, Reservations reservations,
+                          boolean immediate, boolean deferred, UUID parentTask, UUID taskGroup,
+                          Map<String, String> versions) {
+    }
+
+    /** Who claims and what it can run. */
+    public record ClaimNext(UUID appLock, String workerName, Map<String, String> versions, int window,
+                            Duration spread) {
+    }
+
+    /** How a held task ends: the state and body to write, and what applies if it was canceled meanwhile. */
+    public record Finish(UUID id, UUID appLock, TaskState state, JsonNode result, JsonNode error,
+                         TaskState ifCanceling, JsonNode errorIfCanceling) {
+    }
+
+    /** One unblock step: how many released resources were consumed and how many tasks stamped. */
+    public record UnblockStep(long consumed, long stamped) {
+    }
+
+    public static Uni<Void> lockResources(SqlClient client, Reservations reservations) {
+        return client.preparedQuery(ReservationSql.LOCK_RESOURCES)
+                .execute(Tuple.of(reservations.resources(), reservations.exclusiveFlags()))
+                .replaceWithVoid();
+    }
+
+    public static Uni<OffsetDateTime> insert(SqlClient client, NewTask task) {
+        Tuple params = Tuple.tuple(List.of(
+                task.id(), task.name(), Json.write(task.args()), task.loggingCid(),
+                task.reservations().encoded().toArray(String[]::new), task.immediate(), task.deferred(),
+                task.reservations().domain()));
+        params.addValue(task.parentTask()).addValue(task.taskGroup())
+                .addValue(Json.write(task.versions() == null ? Map.of() : task.versions()))
+                .addValue(task.reservations().resources())
+                .addValue(task.reservations().exclusiveFlags());
+        return client.preparedQuery(TaskSql.INSERT).execute(params)
+                .map(rows -> rows.iterator().next().getOffsetDateTime("created_at"));
+    }
+
+    /** Stamps unblocked_at when nothing earlier conflicts; true when it did. */
+    public static Uni<Boolean> unblockIfFree(SqlClient client, UUID id) {
+        return client.preparedQuery(ReservationSql.UNBLOCK_IF_FREE).execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public static Uni<Optional<Task>> findById(SqlClient client, UUID id) {
+        return client.preparedQuery(TaskSql.SELECT_BY_ID).execute(Tuple.of(id)).map(TaskStore::firstTask);
+    }
+
+    public static Uni<Optional<Task>> findByIdWithArgs(SqlClient client, UUID id) {
+        return client.preparedQuery(TaskSql.SELECT_BY_ID_WITH_ARGS).execute(Tuple.of(id)).map(TaskStore::firstTask);
+    }
+
+    public static Uni<List<UUID>> childIds(SqlClient client, UUID parent) {
+        return client.preparedQuery(TaskSql.SELECT_CHILD_IDS).execute(Tuple.of(parent))
+                .map(rows -> ids(rows, "id"));
+    }
+
+    public static Uni<Optional<Task>> claimNext(SqlClient client, ClaimNext claim) {
+        return client.preparedQuery(TaskSql.CLAIM_NEXT)
+                .execute(Tuple.of(claim.appLock(), claim.workerName(), Json.write(claim.versions()),
+                        claim.window(), seconds(claim.spread())))
+                .map(TaskStore::firstTask);
+    }
+
+    /** waiting → running; empty when the task was canceled (or lost) meanwhile. */
+    public static Uni<Optional<OffsetDateTime>> setRunning(SqlClient client, UUID id, UUID appLock) {
+        return client.preparedQuery(TaskSql.SET_RUNNING).execute(Tuple.of(id, appLock))
+                .map(rows -> rows.rowCount() == 0
+                        ? Optional.empty()
+                        : Optional.of(rows.iterator().next().getOffsetDateTime("started_at")));
+    }
+
+    /** The state written, or empty when this process no longer held the task. */
+    public static Uni<Optional<TaskState>> finish(SqlClient client, Finish f) {
+        Tuple params = Tuple.of(f.id(), f.appLock(), f.state().dbName(), f.ifCanceling().dbName(),
+                Json.write(f.result()), Json.write(f.error()));
+        params.addValue(Json.write(f.errorIfCanceling()));
+        return client.preparedQuery(TaskSql.FINISH).execute(params)
+                .map(rows -> rows.rowCount() == 0
+                        ? Optional.empty()
+                        : Optional.of(TaskState.fromDb(rows.iterator().next().getString("state"))));
+    }
+
+    /** Records every task I hold final, keeping lock and reservations (see TaskSql.FINISH_ALL_BEFORE_EXIT). */
+    public static Uni<List<UUID>> finishAllBeforeExit(SqlClient client, UUID appLock, JsonNode error) {
+        return client.preparedQuery(TaskSql.FINISH_ALL_BEFORE_EXIT).execute(Tuple.of(appLock, Json.write(error)))
+                .map(rows -> ids(rows, "id"));
+    }
+
+    /** Empty when the task is not waiting or running; else the holder (an empty UUID option when none). */
+    public static Uni<Optional<Optional<UUID>>> requestCancel(SqlClient client, UUID id) {
+        return client.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 0
+                        ? Optional.empty()
+                        : Optional.of(Optional.ofNullable(rows.iterator().next().getUUID("app_lock"))));
+    }
+
+    public static Uni<List<UUID>> cancelingHeldBy(SqlClient client, UUID appLock) {
+        return client.preparedQuery(TaskSql.SELECT_CANCELING_HELD_BY).execute(Tuple.of(appLock))
+                .map(rows -> ids(rows, "id"));
+    }
+
+    public static Uni<Boolean> deleteIfFinal(SqlClient client, UUID id) {
+        return client.preparedQuery(TaskSql.DELETE_IF_FINAL).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+    }
+
+    public static Uni<Optional<TaskState>> state(SqlClient client, UUID id) {
+        return client.preparedQuery(TaskSql.SELECT_STATE).execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 0
+                        ? Optional.empty()
+                        : Optional.of(TaskState.fromDb(rows.iterator().next().getString("state"))));
+    }
+
+    public static Uni<Boolean> tryUnblockerLock(SqlClient client) {
+        return client.preparedQuery(ReservationSql.TRY_UNBLOCKER_LOCK).execute()
+                .map(rows -> rows.iterator().next().getBoolean("acquired"));
+    }
+
+    public static Uni<UnblockStep> unblockReleased(SqlClient client, int batch) {
+        return client.preparedQuery(ReservationSql.UNBLOCK_RELEASED).execute(Tuple.of(batch))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new UnblockStep(row.getLong("consumed"), row.getLong("stamped"));
+                });
+    }
+
+    public static Uni<Boolean> releasesPending(SqlClient client) {
+        return client.preparedQuery(ReservationSql.RELEASES_PENDING).execute()
+                .map(rows -> rows.iterator().next().getBoolean("pending"));
+    }
+
+    /** A final task whose reservation rows are still in place (see ReservationSql.SELECT_FINAL_WITH_RESERVATIONS). */
+    public record LeftoverReservations(UUID taskId, Reservations reservations) {
+    }
+
+    public static Uni<List<LeftoverReservations>> finalWithReservations(SqlClient client, int batch) {
+        return client.preparedQuery(ReservationSql.SELECT_FINAL_WITH_RESERVATIONS).execute(Tuple.of(batch))
+                .map(rows -> {
+                    List<LeftoverReservations> leftovers = new ArrayList<>();
+                    for (Row row : rows) {
+                        leftovers.add(new LeftoverReservations(row.getUUID("id"), Reservations.decode(
+                                Arrays.asList(row.getArrayOfStrings("reserved_resources")), row.getString("domain"))));
+                    }
+                    return leftovers;
+                });
+    }
+
+    public static Uni<Void> releaseFinal(SqlClient client, UUID id) {
+        return client.preparedQuery(ReservationSql.RELEASE_FINAL).execute(Tuple.of(id)).replaceWithVoid();
+    }
+
+    /** Durations travel as seconds (float8) and become intervals in SQL with make_interval. */
+    public static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    private static Optional<Task> firstTask(RowSet<Row> rows) {
+        return rows.rowCount() == 0 ? Optional.empty() : Optional.of(TaskRows.map(rows.iterator().next()));
+    }
+
+    private static List<UUID> ids(RowSet<Row> rows, String column) {
+        List<UUID> ids = new ArrayList<>();
+        rows.forEach(row -> ids.add(row.getUUID(column)));
+        return ids;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.brigade.core.handler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A kind of task. Implementations are CDI beans; the registry ({@link TaskHandlers}) finds them by
+ * {@link #name()}. {@link #run} is called on its own thread and may block; it should return
+ * promptly once {@link TaskContext#cancelRequested()} turns true (or the thread is interrupted).
+ */
+public interface TaskHandler {
+
+    /** The name tasks are dispatched with, e.g. {@code brigade.echo}. */
+    String name();
+
+    /** Whether the api-server may run it inside the dispatch request (short and non-blocking). */
+    default boolean mayRunImmediately() {
+        return false;
+    }
+
+    /** Diagnostic handlers exist only when {@code brigade.diagnostic-handlers.enabled} is true. */
+    default boolean diagnostic() {
+        return false;
+    }
+
+    /**
+     * Runs the task. The returned value becomes the task's result (null allowed). Throw
+     * {@link TaskFailure} for an expected failure with a clean description; any other exception
+     * fails the task too, with its message and trace. Throw {@link InterruptedException} (or
+     * return) when canceled.
+     */
+    JsonNode run(JsonNode args, TaskContext context) throws Exception;
+}

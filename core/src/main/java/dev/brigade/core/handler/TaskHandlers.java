@@ -1,0 +1,37 @@
+package dev.brigade.core.handler;
+
+import dev.brigade.core.config.BrigadeConfig;
+import io.quarkus.arc.All;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The handlers this program knows, by name. Diagnostic ones only when the setting allows. */
+@ApplicationScoped
+public class TaskHandlers {
+    private final Map<String, TaskHandler> byName = new TreeMap<>();
+
+    public TaskHandlers(@All List<TaskHandler> handlers, BrigadeConfig config) {
+        boolean diagnostics = config.diagnosticHandlers().enabled();
+        for (TaskHandler handler : handlers) {
+            if (handler.diagnostic() && !diagnostics) {
+                continue;
+            }
+            TaskHandler previous = byName.put(handler.name(), handler);
+            if (previous != null) {
+                throw new IllegalStateException("two task handlers are named " + handler.name());
+            }
+        }
+    }
+
+    public Optional<TaskHandler> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public java.util.Set<String> names() {
+        return byName.keySet();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.brigade.core.db;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.brigade.core.reservation.Reservations;
+import dev.brigade.core.signal.Signal;
+import dev.brigade.core.task.Task;
+import dev.brigade.core.task.TaskState;
+import dev.brigade.core.testing.TestDatabase;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A fresh migrated database per test, and the task moves the statements are tested with. */
+abstract class SqlTestSupport {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    Vertx vertx;
+    Pool pool;
+    UUID me;
+
+    @BeforeEach
+    void openDatabase() {
+        vertx = Vertx.vertx();
+        pool = TestDatabase.create().pool(vertx, 8);
+        me = register("worker");
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        pool.closeAndAwait();
+        vertx.closeAndAwait();
+    }
+
+    UUID register(String type) {
+        UUID id = UUID.randomUUID();
+        pool.preparedQuery(AppStatusSql.REGISTER)
+                .execute(Tuple.of(id, "test-" + id, type, "{\"brigade\":\"1.0.0\"}", 30.0))
+                .await().atMost(WAIT);
+        return id;
+    }
+
+    /** Dispatches the way the Dispatcher does: locks, insert, self check. */
+    UUID dispatch(List<String> exclusive, List<String> shared) {
+        return dispatch(exclusive, shared, false, Map.of());
+    }
+
+    UUID dispatch(List<String> exclusive, List<String> shared, boolean immediate, Map<String, String> versions) {
+        UUID id = UUID.randomUUID();
+        Reservations reservations = Reservations.of(exclusive, shared, "default");
+        TaskStore.NewTask row = new TaskStore.NewTask(id, "brigade.echo", JsonNodeFactory.instance.objectNode(),
+                "cid", reservations, immediate, true, null, null, versions);
+        pool.withTransaction(tx -> TaskStore.lockResources(tx, reservations)
+                        .chain(() -> TaskStore.insert(tx, row))
+                        .chain(() -> TaskStore.unblockIfFree(tx, id)))
+                .await().atMost(WAIT);
+        return id;
+    }
+
+    Task task(UUID id) {
+        return TaskStore.findById(pool, id).await().atMost(WAIT).orElseThrow();
+    }
+
+    boolean unblocked(UUID id) {
+        return task(id).unblockedAt() != null;
+    }
+
+    Optional<Task> claim(UUID who, Map<String, String> versions) {
+        return TaskStore.claimNext(pool, new TaskStore.ClaimNext(who, "test@host", versions, 16, Duration.ZERO))
+                .await().atMost(WAIT);
+    }
+
+    Optional<Task> claim() {
+        return claim(me, Map.of("brigade", "1.0.0"));
+    }
+
+    /** Claims, runs (no-op) and completes this exact task; fails the test if it was not claimable. */
+    void runToCompletion(UUID id) {
+        Task claimed = claim().orElseThrow(() -> new AssertionError("nothing claimable, expected " + id));
+        if (!claimed.id().equals(id)) {
+            throw new AssertionError("claimed " + claimed.id() + " but expected " + id);
+        }
+        TaskStore.setRunning(pool, id, me).await().atMost(WAIT).orElseThrow();
+        finish(claimed, TaskState.COMPLETED);
+    }
+
+    Optional<TaskState> finish(Task task, TaskState state) {
+        return pool.withTransaction(tx -> TaskStore.lockResources(tx, task.reservations())
+                        .chain(() -> TaskStore.finish(tx, new TaskStore.Finish(task.id(), me, state, null, null,
+                                TaskState.CANCELED, null))))
+                .await().atMost(WAIT);
+    }
+
+    long unblockReleased() {
+        long stamped = 0;
+        while (true) {
+            TaskStore.UnblockStep step = pool.withTransaction(tx -> TaskStore.unblockReleased(tx, 1000))
+                    .await().atMost(WAIT);
+            stamped += step.stamped();
+            if (step.consumed() == 0) {
+                return stamped;
+            }
+        }
+    }
+
+    long count(String sql) {
+        return pool.query(sql).execute().await().atMost(WAIT).iterator().next().getLong(0);
+    }
+
+    static String signalName() {
+        return Signal.Channel.WAKEUP.pgName();
+    }
+}
