@@ -1,0 +1,54 @@
+package dev.brigade.core.task;
+
+import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.error.NotFoundException;
+import dev.brigade.core.error.StateConflictException;
+import dev.brigade.core.signal.Signal;
+import dev.brigade.core.signal.SignalPublisher;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Cancel, from any process: an incomplete task moves to canceling; its holder hears {@code cancel}
+ * and stops the handler; a task nobody holds is claimed by a worker on {@code handle} and finished
+ * as canceled. Already canceled: unchanged. Another final state: a conflict.
+ */
+@ApplicationScoped
+public class TaskCanceler {
+    private final Pool pool;
+
+    public TaskCanceler(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Cancels one task; the state it is in afterwards. */
+    public Uni<TaskState> cancel(UUID id) {
+        return pool.withTransaction(tx -> cancelIn(tx, id));
+    }
+
+    /** The cancel statements on a caller's transaction (signals go out at its commit). */
+    public Uni<TaskState> cancelIn(SqlClient tx, UUID id) {
+        return TaskStore.requestCancel(tx, id).chain(requested -> requested.isPresent()
+                ? signal(tx, id, requested.get()).replaceWith(TaskState.CANCELING)
+                : TaskStore.state(tx, id).map(state -> alreadyDone(id, state)));
+    }
+
+    private static Uni<Void> signal(SqlClient tx, UUID id, Optional<UUID> holder) {
+        return holder.isPresent()
+                ? SignalPublisher.send(tx, Signal.CANCEL, id.toString())
+                : SignalPublisher.send(tx, Signal.HANDLE);
+    }
+
+    private static TaskState alreadyDone(UUID id, Optional<TaskState> state) {
+        TaskState current = state.orElseThrow(() -> new NotFoundException("task " + id));
+        if (current == TaskState.CANCELED || current == TaskState.CANCELING) {
+            return current;
+        }
+        throw new StateConflictException("task " + id + " is already " + current.dbName() + " and cannot be canceled");
+    }
+}
