@@ -154,6 +154,10 @@ public final class TaskSql {
     public static final String SELECT_CANCELING_HELD_BY = """
             SELECT id FROM task WHERE app_lock = $1 AND state = 'canceling'""";
 
+    /** Whether any task still waits to start or to be finished as canceled (burst mode drains until none). */
+    public static final String ANY_WAITING = """
+            SELECT EXISTS (SELECT 1 FROM task WHERE state IN ('waiting', 'canceling')) AS waiting""";
+
     /** Deletes a final task; no row when it is missing or incomplete. $1 id. */
     public static final String DELETE_IF_FINAL = """
             DELETE FROM task WHERE id = $1 AND state IN ('completed', 'failed', 'canceled', 'skipped')

@@ -1,6 +1,6 @@
 package dev.brigade.core.handler;
 
-import dev.brigade.core.config.BrigadeConfig;
+import dev.brigade.core.config.DiagnosticHandlersConfig;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,8 +14,8 @@ import java.util.TreeMap;
 public class TaskHandlers {
     private final Map<String, TaskHandler> byName = new TreeMap<>();
 
-    public TaskHandlers(@All List<TaskHandler> handlers, BrigadeConfig config) {
-        boolean diagnostics = config.diagnosticHandlers().enabled();
+    public TaskHandlers(@All List<TaskHandler> handlers, DiagnosticHandlersConfig config) {
+        boolean diagnostics = config.enabled();
         for (TaskHandler handler : handlers) {
             if (handler.diagnostic() && !diagnostics) {
                 continue;

@@ -1,0 +1,63 @@
+package dev.brigade.worker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The worker's settings (prefix {@code brigade.worker}); every default is the documented one. */
+@ConfigMapping(prefix = "brigade.worker")
+public interface WorkerConfig {
+
+    /** Tasks run at once by this process (Pulp runs one per process). */
+    @WithDefault("1")
+    int concurrency();
+
+    /** A process whose heartbeat is older than this is missing; heartbeats go every ttl/3. */
+    @WithDefault("30S")
+    Duration ttl();
+
+    /** How long a canceled handler may take to stop cooperatively before the worker escalates. */
+    @WithDefault("5S")
+    Duration cancelGrace();
+
+    /**
+     * After the first SIGTERM/SIGINT, how long running tasks may take to finish before they are
+     * aborted. Empty: no limit. Kubernetes deployments set it a little below
+     * terminationGracePeriodSeconds.
+     */
+    Optional<Duration> shutdownGrace();
+
+    /** Auxiliary workers only claim and run: no unblocking, no janitor duties. */
+    @WithDefault("false")
+    boolean auxiliary();
+
+    /** Burst mode: drain the queue, then exit. */
+    @WithDefault("false")
+    boolean burst();
+
+    /** With signals mode listen: how often to look for work anyway, in case a signal was lost. */
+    @WithDefault("10S")
+    Duration safetyPoll();
+
+    /** With signals mode poll: how often to look for work and for cancels. */
+    @WithDefault("1S")
+    Duration pollInterval();
+
+    /** How many of the oldest claimable tasks a claim chooses among (spreads workers apart). */
+    @WithDefault("16")
+    int claimWindow();
+
+    /** The random spread over creation time used to choose within the claim window. */
+    @WithDefault("0.05S")
+    Duration claimSpread();
+
+    /** Released resources consumed per unblock statement. */
+    @WithDefault("1000")
+    int unblockBatch();
+
+    /** How often the janitor duties may run, fleet-wide (missing-process reaping among them). */
+    @WithDefault("5S")
+    Duration janitorInterval();
+}

@@ -1,0 +1,164 @@
+package dev.brigade.worker;
+
+import dev.brigade.worker.execute.TaskSupervisor;
+import dev.brigade.worker.heartbeat.HeartbeatWriter;
+import dev.brigade.worker.janitor.JanitorDuties;
+import dev.brigade.worker.signal.PgSignalListener;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Start and stop of a worker process. Start: register, listen, heartbeat, janitor, loop.
+ * First stop request: no new task, running ones finish (for at most brigade.worker.shutdown-grace,
+ * then they are aborted), the app_status row is deleted. Second stop request: abort at once.
+ * A heartbeat that cannot be written for two thirds of the ttl halts the process before anyone
+ * could judge it missing and hand its tasks to another worker.
+ */
+@ApplicationScoped
+public class WorkerLifecycle {
+    private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class);
+    static final String SHUTDOWN_ABORT = "aborted during worker shutdown";
+    public static final int EXIT_HEARTBEAT_LOST = 4;
+
+    private final WorkerConfig config;
+    private final SignalsConfig signals;
+    private final WorkerIdentity identity;
+    private final HeartbeatWriter heartbeat;
+    private final JanitorDuties janitor;
+    private final PgSignalListener listener;
+    private final WorkerLoop loop;
+    private final TaskSupervisor supervisor;
+    private final ProcessExit processExit;
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2,
+            Thread.ofPlatform().name("brigade-timer-", 0).daemon().factory());
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final CountDownLatch exited = new CountDownLatch(1);
+    private volatile boolean started;
+
+    public WorkerLifecycle(WorkerConfig config, SignalsConfig signals, WorkerIdentity identity,
+                           HeartbeatWriter heartbeat, JanitorDuties janitor, PgSignalListener listener,
+                           WorkerLoop loop, TaskSupervisor supervisor, ProcessExit processExit) {
+        this.config = config;
+        this.signals = signals;
+        this.identity = identity;
+        this.heartbeat = heartbeat;
+        this.janitor = janitor;
+        this.listener = listener;
+        this.loop = loop;
+        this.supervisor = supervisor;
+        this.processExit = processExit;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        heartbeat.register();
+        if (signals.mode() == SignalsConfig.Mode.LISTEN) {
+            listener.start();
+        }
+        long beat = heartbeat.interval().toMillis();
+        timers.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
+        if (!config.auxiliary()) {
+            timers.scheduleWithFixedDelay(this::janitorDuties, 0, beat, TimeUnit.MILLISECONDS);
+        }
+        loop.start(() -> timers.execute(this::requestStop));
+        started = true;
+        LOG.infof("worker %s (%s) started: concurrency %d, signals %s%s%s", identity.name(), identity.id(),
+                config.concurrency(), signals.mode().name().toLowerCase(),
+                config.auxiliary() ? ", auxiliary" : "", config.burst() ? ", burst" : "");
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (started && exited.getCount() > 0) {
+            stopRequested.set(true);
+            drainThenExit(config.shutdownGrace().or(() -> Optional.of(Duration.ofSeconds(10))));
+        }
+    }
+
+    /** SIGTERM/SIGINT: the first drains, the second aborts. */
+    public void requestStop() {
+        if (stopRequested.compareAndSet(false, true)) {
+            LOG.infof("stopping: no new task; waiting for %d running task(s)%s", supervisor.runningCount(),
+                    config.shutdownGrace().map(g -> " for at most " + g).orElse(""));
+            Thread.ofPlatform().name("brigade-shutdown").start(() -> drainThenExit(config.shutdownGrace()));
+        } else {
+            LOG.info("second stop request: aborting running tasks");
+            abortOrExit();
+        }
+    }
+
+    /** Blocks until the worker has stopped; the process exit code. */
+    public int awaitExit() throws InterruptedException {
+        exited.await();
+        return 0;
+    }
+
+    public boolean started() {
+        return started;
+    }
+
+    private void drainThenExit(Optional<Duration> grace) {
+        loop.stopIntake();
+        long deadline = grace.map(g -> System.nanoTime() + g.toNanos()).orElse(Long.MAX_VALUE);
+        while (supervisor.runningCount() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        abortOrExit();
+    }
+
+    private synchronized void abortOrExit() {
+        loop.stopIntake();
+        if (supervisor.runningCount() > 0) {
+            processExit.recordAndHalt(SHUTDOWN_ABORT);
+        }
+        if (exited.getCount() == 0) {
+            return;
+        }
+        listener.stop();
+        try {
+            heartbeat.deregister();
+            LOG.infof("worker %s stopped; its app_status row is deleted", identity.name());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not delete the app_status row (%s); the janitor removes it after the ttl", e.getMessage());
+        }
+        timers.shutdownNow();
+        exited.countDown();
+    }
+
+    private void beat() {
+        try {
+            if (heartbeat.beat() == HeartbeatWriter.Outcome.REAPED) {
+                processExit.recordAndHalt("worker " + identity.name() + " was judged missing; its tasks were given away");
+            }
+        } catch (RuntimeException e) {
+            Duration silent = heartbeat.sinceLastSuccess();
+            LOG.warnf("heartbeat failed (%s); last success %s ago", e.getMessage(), silent);
+            if (silent.compareTo(heartbeat.ttl().multipliedBy(2).dividedBy(3)) >= 0) {
+                LOG.errorf("no heartbeat for %s: halting before another worker takes this worker's tasks", silent);
+                Runtime.getRuntime().halt(EXIT_HEARTBEAT_LOST);
+            }
+        }
+    }
+
+    private void janitorDuties() {
+        try {
+            janitor.runDue();
+        } catch (RuntimeException e) {
+            LOG.warnf("janitor duties failed: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.brigade.worker.claim;
+
+import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.task.Task;
+import dev.brigade.worker.Db;
+import dev.brigade.worker.WorkerConfig;
+import dev.brigade.worker.WorkerIdentity;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+
+/** Claims the next task this worker may take (see TaskSql.CLAIM_NEXT): one statement, no transaction held. */
+@ApplicationScoped
+public class TaskClaimer {
+    private final Pool pool;
+    private final TaskStore.ClaimNext claim;
+
+    public TaskClaimer(Pool pool, WorkerIdentity identity, WorkerConfig config) {
+        this.pool = pool;
+        this.claim = new TaskStore.ClaimNext(identity.id(), identity.name(), identity.versions(),
+                config.claimWindow(), config.claimSpread());
+    }
+
+    public Optional<Task> claimNext() {
+        return Db.await(TaskStore.claimNext(pool, claim));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.brigade.worker.execute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.brigade.core.handler.TaskFailure;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** The error bodies a worker records: always a description; a trace only for unexpected exceptions. */
+public final class TaskErrors {
+    private TaskErrors() {
+    }
+
+    public static JsonNode description(String description) {
+        return JsonNodeFactory.instance.objectNode().put("description", description);
+    }
+
+    public static JsonNode missingWorker(String workerName) {
+        return description("worker " + (workerName == null ? "(unknown)" : workerName) + " has gone missing");
+    }
+
+    public static JsonNode of(Throwable failure) {
+        if (failure instanceof TaskFailure) {
+            return description(failure.getMessage());
+        }
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        error.put("description", failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage());
+        error.put("type", failure.getClass().getName());
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        error.put("traceback", trace.toString());
+        return error;
+    }
+}

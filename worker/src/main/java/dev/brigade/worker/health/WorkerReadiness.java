@@ -1,0 +1,50 @@
+package dev.brigade.worker.health;
+
+import dev.brigade.worker.SignalsConfig;
+import dev.brigade.worker.heartbeat.HeartbeatWriter;
+import dev.brigade.worker.signal.PgSignalListener;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.time.Duration;
+
+/**
+ * Ready: the database answers (one cheap query on the existing pool, never a new connection),
+ * the heartbeat is fresh, and in signals mode listen the listener is connected.
+ * Migrations are applied before the worker starts at all (Flyway at start).
+ */
+@Readiness
+@ApplicationScoped
+public class WorkerReadiness implements AsyncHealthCheck {
+    private final Pool pool;
+    private final HeartbeatWriter heartbeat;
+    private final PgSignalListener listener;
+    private final boolean listenMode;
+
+    public WorkerReadiness(Pool pool, HeartbeatWriter heartbeat, PgSignalListener listener, SignalsConfig signals) {
+        this.pool = pool;
+        this.heartbeat = heartbeat;
+        this.listener = listener;
+        this.listenMode = signals.mode() == SignalsConfig.Mode.LISTEN;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return pool.query("SELECT 1").execute()
+                .ifNoItem().after(Duration.ofSeconds(2)).fail()
+                .map(rows -> true).onFailure().recoverWithItem(false)
+                .map(database -> {
+                    boolean listening = !listenMode || listener.connected();
+                    return HealthCheckResponse.named("brigade-worker")
+                            .status(database && heartbeat.fresh() && listening)
+                            .withData("database", database)
+                            .withData("heartbeat_fresh", heartbeat.fresh())
+                            .withData("listener_connected", listening)
+                            .build();
+                });
+    }
+}

@@ -1,0 +1,76 @@
+package dev.brigade.worker.heartbeat;
+
+import dev.brigade.core.db.AppStatusSql;
+import dev.brigade.core.db.Json;
+import dev.brigade.core.db.TaskStore;
+import dev.brigade.worker.Db;
+import dev.brigade.worker.WorkerConfig;
+import dev.brigade.worker.WorkerIdentity;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+
+/**
+ * The worker's app_status row: registered at start, refreshed every ttl/3, deleted on a clean
+ * exit. Liveness is judged by the database clock, so host clocks never matter.
+ */
+@ApplicationScoped
+public class HeartbeatWriter {
+    /** What a heartbeat write found. */
+    public enum Outcome {
+        /** The row was refreshed. */
+        ALIVE,
+        /** The row is gone: the janitor judged this process missing and gave its tasks away. */
+        REAPED
+    }
+
+    private final Pool pool;
+    private final WorkerIdentity identity;
+    private final Duration ttl;
+    private volatile long lastSuccessNanos = 0;
+
+    public HeartbeatWriter(Pool pool, WorkerIdentity identity, WorkerConfig config) {
+        this.pool = pool;
+        this.identity = identity;
+        this.ttl = config.ttl();
+    }
+
+    public void register() {
+        Db.await(pool.preparedQuery(AppStatusSql.REGISTER).execute(Tuple.of(identity.id(), identity.name(), "worker",
+                Json.write(identity.versions()), TaskStore.seconds(ttl))));
+        lastSuccessNanos = System.nanoTime();
+    }
+
+    /** Throws when the database cannot be reached. */
+    public Outcome beat() {
+        int rows = Db.await(pool.preparedQuery(AppStatusSql.HEARTBEAT).execute(Tuple.of(identity.id()))).rowCount();
+        if (rows == 0) {
+            return Outcome.REAPED;
+        }
+        lastSuccessNanos = System.nanoTime();
+        return Outcome.ALIVE;
+    }
+
+    public void deregister() {
+        Db.await(pool.preparedQuery(AppStatusSql.DEREGISTER).execute(Tuple.of(identity.id())));
+    }
+
+    public Duration interval() {
+        return ttl.dividedBy(3);
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** Fresh: the last successful write is younger than the ttl (by this host's monotonic clock). */
+    public boolean fresh() {
+        return lastSuccessNanos != 0 && System.nanoTime() - lastSuccessNanos < ttl.toNanos();
+    }
+
+    public Duration sinceLastSuccess() {
+        return Duration.ofNanos(System.nanoTime() - lastSuccessNanos);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.brigade.worker.janitor;
+
+import dev.brigade.core.db.AppStatusSql;
+import dev.brigade.core.db.JanitorSql;
+import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.signal.Signal;
+import dev.brigade.core.signal.SignalPublisher;
+import dev.brigade.worker.Db;
+import dev.brigade.worker.WorkerConfig;
+import dev.brigade.worker.unblock.UnblockPass;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Janitor duties, tried by every (non-auxiliary) worker at each heartbeat and done by one at a
+ * time, at most once per interval fleet-wide (JanitorSql.TAKE_DUE_DUTY): removing missing
+ * processes, whose tasks then become claimable and end failed; sweeping the reservations left by
+ * a process that halted (see ProcessExit).
+ */
+@ApplicationScoped
+public class JanitorDuties {
+    private static final Logger LOG = Logger.getLogger(JanitorDuties.class);
+    static final String REAP = "reap-missing-processes";
+    private static final int REAP_LOCK = 2;
+    private static final int SWEEP_BATCH = 100;
+
+    private final Pool pool;
+    private final UnblockPass unblockPass;
+    private final double intervalSeconds;
+
+    public JanitorDuties(Pool pool, UnblockPass unblockPass, WorkerConfig config) {
+        this.pool = pool;
+        this.unblockPass = unblockPass;
+        this.intervalSeconds = TaskStore.seconds(config.janitorInterval());
+    }
+
+    public void runDue() {
+        List<String> reaped = Db.await(pool.withTransaction(tx -> tx.preparedQuery(JanitorSql.TAKE_DUE_DUTY)
+                .execute(Tuple.of(REAP, intervalSeconds, REAP_LOCK))
+                .chain(due -> due.rowCount() == 0
+                        ? Uni.createFrom().item(List.<String>of())
+                        : tx.preparedQuery(AppStatusSql.DELETE_MISSING).execute().map(rows -> {
+                            List<String> names = new ArrayList<>();
+                            rows.forEach(row -> names.add(row.getString("name") + " (" + row.getString("type") + ")"));
+                            return names;
+                        }))
+                .call(names -> names.isEmpty() ? Uni.createFrom().voidItem() : SignalPublisher.send(tx, Signal.HANDLE))));
+        if (!reaped.isEmpty()) {
+            LOG.warnf("removed missing process(es) %s; their tasks are claimable again", reaped);
+            sweepLeftoverReservations();
+        }
+    }
+
+    /** Releases the reservation rows of final tasks left by a halted process, then unblocks. */
+    private void sweepLeftoverReservations() {
+        List<TaskStore.LeftoverReservations> leftovers;
+        do {
+            leftovers = Db.await(TaskStore.finalWithReservations(pool, SWEEP_BATCH));
+            for (TaskStore.LeftoverReservations leftover : leftovers) {
+                Db.await(pool.withTransaction(tx -> TaskStore.lockResources(tx, leftover.reservations())
+                        .chain(() -> TaskStore.releaseFinal(tx, leftover.taskId()))));
+            }
+        } while (leftovers.size() == SWEEP_BATCH);
+        unblockPass.run();
+    }
+}

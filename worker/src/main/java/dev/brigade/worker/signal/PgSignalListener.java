@@ -1,0 +1,85 @@
+package dev.brigade.worker.signal;
+
+import dev.brigade.core.config.DatabaseUrlConfigSource;
+import dev.brigade.core.signal.Signal;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+
+/**
+ * Signals mode {@code listen}: one LISTEN session straight to PostgreSQL (a transaction-mode
+ * pooler would accept the LISTEN and deliver nothing), bridged into the messaging channels
+ * {@link SignalChannels}. It reconnects after a drop, and every (re)subscription counts as a
+ * wakeup, since notifications sent while it was away are lost.
+ */
+@ApplicationScoped
+public class PgSignalListener {
+    private static final Logger LOG = Logger.getLogger(PgSignalListener.class);
+    private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    private final Vertx vertx;
+    private final String directUrl;
+    private final Emitter<String> wakeups;
+    private final Emitter<String> cancels;
+    private volatile PgSubscriber subscriber;
+
+    public PgSignalListener(Vertx vertx,
+                            @ConfigProperty(name = DatabaseUrlConfigSource.DIRECT_URL_PROPERTY) String directUrl,
+                            @Channel(SignalChannels.WAKEUP) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> wakeups,
+                            @Channel(SignalChannels.CANCEL) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> cancels) {
+        this.vertx = vertx;
+        this.directUrl = directUrl;
+        this.wakeups = wakeups;
+        this.cancels = cancels;
+    }
+
+    public void start() {
+        PgSubscriber sub = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(directUrl))
+                .reconnectPolicy(attempt -> RECONNECT_DELAY.toMillis());
+        sub.channel(Signal.Channel.WAKEUP.pgName())
+                .subscribeHandler(() -> send(wakeups, Signal.HANDLE.payload()))
+                .handler(payload -> send(wakeups, payload));
+        sub.channel(Signal.Channel.CANCEL.pgName()).handler(payload -> send(cancels, payload));
+        subscriber = sub;
+        connect(sub);
+    }
+
+    /** The first connection is retried here; later drops by the subscriber's reconnect policy. */
+    private void connect(PgSubscriber sub) {
+        sub.connect().subscribe().with(
+                ok -> LOG.infof("listening for signals"),
+                failure -> {
+                    LOG.warnf("cannot LISTEN yet (%s); retrying", failure.getMessage());
+                    if (!sub.closed() || subscriber == sub) {
+                        vertx.setTimer(RECONNECT_DELAY.toMillis(), id -> connect(sub));
+                    }
+                });
+    }
+
+    public boolean connected() {
+        PgSubscriber sub = subscriber;
+        return sub != null && sub.actualConnection() != null;
+    }
+
+    public void stop() {
+        PgSubscriber sub = subscriber;
+        subscriber = null;
+        if (sub != null) {
+            sub.closeAndForget();
+        }
+    }
+
+    private static void send(Emitter<String> emitter, String payload) {
+        if (payload != null && emitter.hasRequests()) {
+            emitter.send(payload);
+        }
+    }
+}
