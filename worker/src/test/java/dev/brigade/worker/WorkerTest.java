@@ -1,0 +1,167 @@
+package dev.brigade.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.brigade.core.db.ProgressStore;
+import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.task.DispatchRequest;
+import dev.brigade.core.task.ProgressReport;
+import dev.brigade.core.task.Task;
+import dev.brigade.core.task.TaskCanceler;
+import dev.brigade.core.task.TaskState;
+import dev.brigade.core.testing.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The worker running inside the test JVM (concurrency 4, signals listen) against real PostgreSQL. */
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+class WorkerTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @Inject
+    Dispatcher dispatcher;
+    @Inject
+    TaskCanceler canceler;
+    @Inject
+    Pool pool;
+
+    @Test
+    void echoCompletesWithItsValue() {
+        UUID id = dispatch("brigade.echo", args().put("value", 42), List.of(), List.of());
+        Task done = awaitTask(id, t -> t.state().isFinal());
+        assertThat(done.state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(done.result().asInt()).isEqualTo(42);
+        assertThat(done.worker()).endsWith("@" + done.worker().split("@")[1]);
+        assertThat(done.appLock()).as("lock released").isNull();
+        assertThat(done.unblockedAt()).isBeforeOrEqualTo(done.startedAt());
+        assertThat(done.startedAt()).isBeforeOrEqualTo(done.finishedAt());
+    }
+
+    @Test
+    void aFailingHandlerFailsTheTaskWithItsDescription() {
+        UUID id = dispatch("brigade.fail", args().put("message", "broken on purpose"), List.of(), List.of());
+        Task done = awaitTask(id, t -> t.state().isFinal());
+        assertThat(done.state()).isEqualTo(TaskState.FAILED);
+        assertThat(done.error().get("description").asText()).isEqualTo("broken on purpose");
+        // the worker survived: another task still runs
+        UUID next = dispatch("brigade.echo", args().put("value", "after"), List.of(), List.of());
+        assertThat(awaitTask(next, t -> t.state().isFinal()).state()).isEqualTo(TaskState.COMPLETED);
+    }
+
+    @Test
+    void badArgumentsFailTheTaskNamingTheArgument() {
+        UUID id = dispatch("brigade.sleep", args().put("seconds", "soon"), List.of(), List.of());
+        Task done = awaitTask(id, t -> t.state().isFinal());
+        assertThat(done.state()).isEqualTo(TaskState.FAILED);
+        assertThat(done.error().get("description").asText()).contains("args.seconds");
+    }
+
+    @Test
+    void aTaskQueuedBehindAnotherOnTheSameResourceRunsAfterIt() {
+        UUID first = dispatch("brigade.sleep", args().put("seconds", 0.5), List.of("repo:1"), List.of());
+        UUID second = dispatch("brigade.echo", args().put("value", 2), List.of("repo:1"), List.of());
+        Task a = awaitTask(first, t -> t.state().isFinal());
+        Task b = awaitTask(second, t -> t.state().isFinal());
+        assertThat(b.state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(b.startedAt()).isAfterOrEqualTo(a.finishedAt());
+    }
+
+    @Test
+    void cancelStopsARunningSleepPromptly() {
+        UUID id = dispatch("brigade.sleep", args().put("seconds", 60), List.of("slow"), List.of());
+        awaitTask(id, t -> t.state() == TaskState.RUNNING);
+        assertThat(canceler.cancel(id).await().atMost(DEADLINE)).isEqualTo(TaskState.CANCELING);
+        Task done = awaitTask(id, t -> t.state().isFinal());
+        assertThat(done.state()).isEqualTo(TaskState.CANCELED);
+        assertThat(Duration.between(done.startedAt(), done.finishedAt())).isLessThan(Duration.ofSeconds(10));
+        // its resource is free again
+        UUID after = dispatch("brigade.echo", args(), List.of("slow"), List.of());
+        assertThat(awaitTask(after, t -> t.state().isFinal()).state()).isEqualTo(TaskState.COMPLETED);
+    }
+
+    @Test
+    void cancelOfAWaitingTaskEndsItCanceledWithoutRunning() {
+        UUID blocker = dispatch("brigade.sleep", args().put("seconds", 60), List.of("held"), List.of());
+        UUID waiting = dispatch("brigade.echo", args(), List.of("held"), List.of());
+        awaitTask(blocker, t -> t.state() == TaskState.RUNNING);
+        canceler.cancel(waiting).await().atMost(DEADLINE);
+        Task done = awaitTask(waiting, t -> t.state().isFinal());
+        assertThat(done.state()).isEqualTo(TaskState.CANCELED);
+        assertThat(done.startedAt()).isNull();
+        assertThat(task(blocker).state()).isEqualTo(TaskState.RUNNING);
+        canceler.cancel(blocker).await().atMost(DEADLINE);
+        assertThat(awaitTask(blocker, t -> t.state().isFinal()).state()).isEqualTo(TaskState.CANCELED);
+    }
+
+    @Test
+    void spawnDispatchesChildrenThatRunToo() {
+        ObjectNode spawnArgs = args().put("count", 3).put("name", "brigade.echo");
+        spawnArgs.putObject("args").put("value", "child");
+        UUID parent = dispatch("brigade.spawn", spawnArgs, List.of(), List.of());
+        Task done = awaitTask(parent, t -> t.state().isFinal());
+        assertThat(done.state()).isEqualTo(TaskState.COMPLETED);
+        List<UUID> children = TaskStore.childIds(pool, parent).await().atMost(DEADLINE);
+        assertThat(children).hasSize(3);
+        for (UUID child : children) {
+            Task c = awaitTask(child, t -> t.state().isFinal());
+            assertThat(c.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(c.parentTask()).isEqualTo(parent);
+            assertThat(c.loggingCid()).isEqualTo(done.loggingCid());
+        }
+    }
+
+    @Test
+    void progressIsReportedAndTakesTheFinalState() {
+        UUID id = dispatch("brigade.progress", args().put("total", 3).put("step_seconds", 0.01), List.of(), List.of());
+        awaitTask(id, t -> t.state().isFinal());
+        List<ProgressReport> reports = ProgressStore.byTask(pool, id).await().atMost(DEADLINE);
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).done()).isEqualTo(3);
+        assertThat(reports.get(0).total()).isEqualTo(3);
+        assertThat(reports.get(0).state()).isEqualTo(TaskState.COMPLETED);
+    }
+
+    private UUID dispatch(String name, JsonNode args, List<String> exclusive, List<String> shared) {
+        return dispatcher.dispatch(DispatchRequest.of(name, args).withResources(exclusive, shared))
+                .await().atMost(DEADLINE).task().id();
+    }
+
+    private Task task(UUID id) {
+        return TaskStore.findById(pool, id).await().atMost(DEADLINE).orElseThrow();
+    }
+
+    private Task awaitTask(UUID id, Predicate<Task> condition) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        Task task = task(id);
+        while (!condition.test(task)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("task did not reach the condition in time: " + task);
+            }
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            task = task(id);
+        }
+        return task;
+    }
+
+    private static ObjectNode args() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+}
