@@ -51,8 +51,9 @@ public final class TaskSql {
      * (immediate first, then FIFO) and keeps a small window, so the cost does not grow with the
      * queue; the outer select spreads workers over that window with a random offset on creation
      * time and locks one row with SKIP LOCKED, so many workers do not fight over the same row.
-     * {@code app_lock IS NULL} is repeated outside because a row claimed and committed by another
-     * worker meanwhile is re-checked against the outer conditions only.
+     * The conditions are repeated outside because a row that another worker claimed (or even
+     * finished) and committed meanwhile is re-checked against the outer conditions only: without
+     * the state test, a task finished in that window would be claimed again.
      * A worker never runs a task that asks for newer components than it has, but may finish the
      * cancel of any task. The worker's name is recorded unless the task already ran (then the
      * name of the process that ran it stays, to say which one went missing).
@@ -70,6 +71,8 @@ public final class TaskSql {
                           AND (state = 'canceling' OR brigade_versions_satisfied(versions, $3::text::jsonb))
                         ORDER BY immediate DESC, created_at, id
                         LIMIT $4)
+                  AND state IN ('waiting', 'running', 'canceling')
+                  AND unblocked_at IS NOT NULL
                   AND app_lock IS NULL
                 ORDER BY immediate DESC, created_at + random() * make_interval(secs => $5::float8)
                 LIMIT 1

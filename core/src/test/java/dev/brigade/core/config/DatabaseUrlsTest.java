@@ -1,0 +1,27 @@
+package dev.brigade.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DatabaseUrlsTest {
+
+    @Test
+    void userInfoMovesIntoTheJdbcQueryAndTlsParametersPassThrough() {
+        DatabaseUrls urls = DatabaseUrls.parse("postgresql://brigade:s%40cret@db.example:6432/tasks?sslmode=require");
+        assertThat(urls.reactive()).isEqualTo("postgresql://brigade:s%40cret@db.example:6432/tasks?sslmode=require");
+        assertThat(urls.jdbc()).isEqualTo("jdbc:postgresql://db.example:6432/tasks?user=brigade&password=s%40cret&sslmode=require");
+    }
+
+    @Test
+    void postgresSchemeAndMissingPortAreAccepted() {
+        assertThat(DatabaseUrls.parse("postgres://u@h/d").jdbc()).isEqualTo("jdbc:postgresql://h/d?user=u");
+    }
+
+    @Test
+    void somethingElseIsRejectedWithTheExpectedForm() {
+        assertThatThrownBy(() -> DatabaseUrls.parse("mysql://h/d")).hasMessageContaining("postgresql://");
+        assertThatThrownBy(() -> DatabaseUrls.parse("not a url")).hasMessageContaining("postgresql://");
+    }
+}
