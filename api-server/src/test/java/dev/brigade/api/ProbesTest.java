@@ -1,0 +1,46 @@
+package dev.brigade.api;
+
+import dev.brigade.core.testing.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/** Probes and the OpenAPI document; the api-server is ready with no worker at all. */
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+class ProbesTest extends ApiTestBase {
+
+    @Test
+    void readyWithoutAnyWorkerOnceTheDatabaseAnswersAndIsMigrated() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("database"))
+                .body("checks.find { it.name == 'database' }.data.migrations_applied", equalTo(true));
+    }
+
+    @Test
+    void readinessFailsWhenTheNewestMigrationIsMissing() {
+        pool.query("UPDATE flyway_schema_history SET success = false WHERE version = '1'").execute().await().atMost(WAIT);
+        try {
+            given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+        } finally {
+            pool.query("UPDATE flyway_schema_history SET success = true WHERE version = '1'").execute().await().atMost(WAIT);
+        }
+    }
+
+    @Test
+    void liveAndStarted() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheTaskEndpoints() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/tasks"));
+    }
+}
