@@ -1,0 +1,174 @@
+package dev.brigade.it.check;
+
+import dev.brigade.core.reservation.Reservation;
+import dev.brigade.core.task.TaskState;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Checks Brigade's invariants on the task rows after a run (DESIGN.md, "Invariants"):
+ * <ol>
+ * <li>two conflicting tasks never ran at the same time: their [started_at, finished_at] overlap;</li>
+ * <li>FIFO: no task started while an earlier-created conflicting task was incomplete, i.e. every
+ * earlier conflicting task has finished_at at or before its started_at;</li>
+ * <li>every task is final, its times are in order (created ≤ unblocked ≤ started ≤ finished), a
+ * completed task started, and the tasks known to be canceled before they ran never started.</li>
+ * </ol>
+ * Two tasks conflict when one holds a resource exclusively that the other holds in any mode
+ * ({@code reserved_resources}: exclusive names as they are, shared ones as {@code shared:name}).
+ */
+public final class InvariantChecker {
+    private InvariantChecker() {
+    }
+
+    public static List<Violation> violations(Collection<TaskRecord> tasks) {
+        return violations(tasks, Set.of());
+    }
+
+    public static List<Violation> violations(Collection<TaskRecord> tasks, Set<UUID> canceledBeforeRun) {
+        List<Violation> found = new ArrayList<>();
+        for (TaskRecord task : tasks) {
+            lifecycle(task, canceledBeforeRun.contains(task.id()), found);
+        }
+        for (TaskRecord[] pair : conflictingPairs(tasks)) {
+            TaskRecord earlier = pair[0].createdBefore(pair[1]) ? pair[0] : pair[1];
+            TaskRecord later = earlier == pair[0] ? pair[1] : pair[0];
+            if (overlap(earlier, later)) {
+                found.add(new Violation(Violation.Rule.OVERLAP,
+                        "conflicting tasks ran at the same time (on " + sharedConflict(earlier, later) + ")",
+                        List.of(earlier, later)));
+            }
+            if (later.startedAt() != null
+                    && (earlier.finishedAt() == null || earlier.finishedAt().isAfter(later.startedAt()))) {
+                found.add(new Violation(Violation.Rule.FIFO,
+                        "a task started while an earlier conflicting task was incomplete (on "
+                                + sharedConflict(earlier, later) + ")",
+                        List.of(earlier, later)));
+            }
+        }
+        return found;
+    }
+
+    /** Fails with every violation and the offending tasks printed. */
+    public static void assertHolds(Collection<TaskRecord> tasks) {
+        assertHolds(tasks, Set.of());
+    }
+
+    public static void assertHolds(Collection<TaskRecord> tasks, Set<UUID> canceledBeforeRun) {
+        List<Violation> found = violations(tasks, canceledBeforeRun);
+        if (!found.isEmpty()) {
+            StringBuilder message = new StringBuilder(found.size() + " invariant violation(s) among "
+                    + tasks.size() + " tasks:");
+            found.stream().limit(50).forEach(v -> message.append("\n  ").append(v));
+            if (found.size() > 50) {
+                message.append("\n  … and ").append(found.size() - 50).append(" more");
+            }
+            throw new AssertionError(message.toString());
+        }
+    }
+
+    private static void lifecycle(TaskRecord task, boolean canceledBeforeRun, List<Violation> found) {
+        List<String> problems = new ArrayList<>();
+        if (!task.state().isFinal()) {
+            problems.add("is not final");
+        }
+        if (task.state().isFinal() && task.finishedAt() == null) {
+            problems.add("is final without finished_at");
+        }
+        if (task.startedAt() != null && task.unblockedAt() == null) {
+            problems.add("started without being unblocked");
+        }
+        if (before(task.unblockedAt(), task.createdAt())) {
+            problems.add("was unblocked before it was created");
+        }
+        if (before(task.startedAt(), task.unblockedAt())) {
+            problems.add("started before it was unblocked");
+        }
+        if (before(task.finishedAt(), task.startedAt())) {
+            problems.add("finished before it started");
+        }
+        if (before(task.finishedAt(), task.createdAt())) {
+            problems.add("finished before it was created");
+        }
+        if (task.state() == TaskState.COMPLETED && task.startedAt() == null) {
+            problems.add("completed without having started");
+        }
+        if (canceledBeforeRun && (task.state() != TaskState.CANCELED || task.startedAt() != null)) {
+            problems.add("was canceled before it ran, so it must be canceled with started_at null");
+        }
+        if (!problems.isEmpty()) {
+            found.add(new Violation(Violation.Rule.LIFECYCLE, String.join("; ", problems), List.of(task)));
+        }
+    }
+
+    /** Each pair of tasks that conflict, once: found per resource, from its exclusive holders. */
+    private static Collection<TaskRecord[]> conflictingPairs(Collection<TaskRecord> tasks) {
+        Map<String, List<Holder>> holders = new HashMap<>();
+        for (TaskRecord task : tasks) {
+            for (Reservation r : task.reservations()) {
+                holders.computeIfAbsent(r.resource(), k -> new ArrayList<>()).add(new Holder(task, r.exclusive()));
+            }
+        }
+        Map<String, TaskRecord[]> pairs = new LinkedHashMap<>();
+        for (List<Holder> onResource : holders.values()) {
+            for (Holder exclusive : onResource) {
+                if (!exclusive.exclusive()) {
+                    continue;
+                }
+                for (Holder other : onResource) {
+                    if (other.task() == exclusive.task()) {
+                        continue;
+                    }
+                    pairs.putIfAbsent(pairKey(exclusive.task().id(), other.task().id()),
+                            new TaskRecord[] {exclusive.task(), other.task()});
+                }
+            }
+        }
+        return pairs.values();
+    }
+
+    private record Holder(TaskRecord task, boolean exclusive) {
+    }
+
+    private static String pairKey(UUID a, UUID b) {
+        return a.toString().compareTo(b.toString()) < 0 ? a + "/" + b : b + "/" + a;
+    }
+
+    /** Both ran and their [started, finished] intervals intersect beyond a shared end point. */
+    private static boolean overlap(TaskRecord a, TaskRecord b) {
+        if (a.startedAt() == null || b.startedAt() == null) {
+            return false;
+        }
+        return a.startedAt().isBefore(end(b)) && b.startedAt().isBefore(end(a));
+    }
+
+    private static Instant end(TaskRecord task) {
+        return task.finishedAt() == null ? Instant.MAX : task.finishedAt();
+    }
+
+    private static boolean before(Instant a, Instant b) {
+        return a != null && b != null && a.isBefore(b);
+    }
+
+    /** The resources on which the two conflict, for the message. */
+    private static Set<String> sharedConflict(TaskRecord a, TaskRecord b) {
+        Set<String> on = new LinkedHashSet<>();
+        for (Reservation x : a.reservations()) {
+            for (Reservation y : b.reservations()) {
+                if (x.resource().equals(y.resource()) && (x.exclusive() || y.exclusive())) {
+                    on.add(x.resource());
+                }
+            }
+        }
+        return on;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.brigade.it.db;
+
+import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.process.BrigadeVersion;
+import dev.brigade.core.reservation.Reservations;
+import dev.brigade.core.signal.Signal;
+import dev.brigade.core.signal.SignalPublisher;
+import dev.brigade.core.task.DispatchRequest;
+import dev.brigade.core.task.TaskCanceler;
+import dev.brigade.core.task.TaskState;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Dispatch and cancel from the test JVM with core's statements, exactly as the Dispatcher does
+ * (until the REST API is there): in one transaction take the resources' advisory locks, insert
+ * the task, stamp it unblocked when nothing earlier conflicts, and signal handle when it is free.
+ */
+public final class TestDispatcher {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final Pool pool;
+    private final TaskCanceler canceler;
+
+    public TestDispatcher(Pool pool) {
+        this.pool = pool;
+        this.canceler = new TaskCanceler(pool);
+    }
+
+    public UUID dispatch(TaskSpec spec) {
+        UUID id = UUID.randomUUID();
+        dispatchUni(id, spec).await().atMost(WAIT);
+        return id;
+    }
+
+    /** Dispatches every spec, {@code inFlight} at a time; the ids in the order of the specs. */
+    public List<UUID> dispatchAll(List<TaskSpec> specs, int inFlight) {
+        List<UUID> ids = new ArrayList<>();
+        specs.forEach(spec -> ids.add(UUID.randomUUID()));
+        Multi.createFrom().range(0, specs.size())
+                .onItem().transformToUni(i -> dispatchUni(ids.get(i), specs.get(i))).merge(inFlight)
+                .collect().last()
+                .await().atMost(WAIT.multipliedBy(5));
+        return ids;
+    }
+
+    /** Core's TaskCanceler: waiting/running → canceling, then the cancel (held) or handle (unheld) signal. */
+    public TaskState cancel(UUID id) {
+        return canceler.cancel(id).await().atMost(WAIT);
+    }
+
+    private Uni<Boolean> dispatchUni(UUID id, TaskSpec spec) {
+        Reservations reservations = Reservations.of(spec.exclusive(), spec.shared(), DispatchRequest.DEFAULT_DOMAIN);
+        TaskStore.NewTask row = new TaskStore.NewTask(id, spec.name(), spec.args(), "it-" + id, reservations,
+                false, true, null, null, BrigadeVersion.components());
+        return pool.withTransaction(tx -> TaskStore.lockResources(tx, reservations)
+                .chain(() -> TaskStore.insert(tx, row))
+                .chain(() -> TaskStore.unblockIfFree(tx, id))
+                .call(free -> free ? SignalPublisher.send(tx, Signal.HANDLE) : Uni.createFrom().voidItem()));
+    }
+}

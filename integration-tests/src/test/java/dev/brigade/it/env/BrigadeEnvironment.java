@@ -1,0 +1,158 @@
+package dev.brigade.it.env;
+
+import dev.brigade.core.testing.TestDatabase;
+import dev.brigade.it.db.TaskReader;
+import dev.brigade.it.db.TestDispatcher;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a scenario class runs against, as a JUnit extension ({@code @RegisterExtension static}):
+ * a fresh migrated database per class (core's TestDatabase), PgBouncer in transaction mode in
+ * front of it (started when a test first needs it), and the worker processes each test starts.
+ * Workers are stopped after each test and PgBouncer after the class, whatever the outcome; a JVM
+ * shutdown hook covers an aborted run.
+ */
+public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private TestDatabase.Fresh database;
+    private String databaseName;
+    private Vertx vertx;
+    private Pool pool;
+    private PgBouncer pgBouncer;
+    private TestDispatcher dispatcher;
+    private TaskReader tasks;
+    private String classFolder;
+    private Path testLogs;
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    private int workerCount;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        classFolder = context.getRequiredTestClass().getSimpleName();
+        database = TestDatabase.create();
+        databaseName = database.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        vertx = Vertx.vertx();
+        pool = database.pool(vertx, 8);
+        dispatcher = new TestDispatcher(pool);
+        tasks = new TaskReader(pool);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        String test = context.getRequiredTestMethod().getName()
+                + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName()) ? ""
+                : "-" + context.getDisplayName());
+        testLogs = Programs.logsRoot().resolve(classFolder).resolve(test.replaceAll("[^A-Za-z0-9_.+-]+", "_"));
+        workerCount = 0;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stopWorkers();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stopWorkers();
+        try {
+            if (pool != null) {
+                pool.closeAndAwait();
+            }
+            if (vertx != null) {
+                vertx.closeAndAwait();
+            }
+        } finally {
+            if (pgBouncer != null) {
+                pgBouncer.close();
+                pgBouncer = null;
+            }
+        }
+    }
+
+    /** Starts {@code count} workers at once and waits until every one is ready. */
+    public List<WorkerProcess> startWorkers(int count, WorkerSpec spec) {
+        String dbUrl = dbUrl(spec.mode());
+        List<WorkerProcess> started = new ArrayList<>();
+        synchronized (workers) {
+            for (int i = 0; i < count; i++) {
+                String label = "worker-" + (++workerCount);
+                WorkerProcess worker = WorkerProcess.start(label, spec, dbUrl, database.url(),
+                        testLogs.resolve(label + ".log"));
+                workers.add(worker);
+                started.add(worker);
+            }
+        }
+        List<CompletableFuture<WorkerProcess>> readiness = started.stream()
+                .map(w -> CompletableFuture.supplyAsync(() -> w.awaitReady(READY_TIMEOUT))).toList();
+        readiness.forEach(CompletableFuture::join);
+        return started;
+    }
+
+    public WorkerProcess startWorker(WorkerSpec spec) {
+        return startWorkers(1, spec).getFirst();
+    }
+
+    /** BRIGADE_DB_URL for a mode: the database itself, or through PgBouncer. */
+    public String dbUrl(ConnectionMode mode) {
+        return mode.throughPgBouncer() ? pgBouncer().url(databaseName) : database.url();
+    }
+
+    public synchronized PgBouncer pgBouncer() {
+        if (pgBouncer == null) {
+            pgBouncer = PgBouncer.start(TestDatabase.server(),
+                    Programs.workRoot().resolve(classFolder).resolve("pgbouncer"),
+                    Programs.logsRoot().resolve(classFolder).resolve("pgbouncer.log"));
+            pgBouncer.check(databaseName);
+        }
+        return pgBouncer;
+    }
+
+    /** The worker process a task's {@code worker} column names. */
+    public WorkerProcess workerNamed(String workerName) {
+        synchronized (workers) {
+            return workers.stream().filter(w -> w.named(workerName)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no worker started by this test is named " + workerName
+                            + "; started: " + workers));
+        }
+    }
+
+    public TestDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public TaskReader tasks() {
+        return tasks;
+    }
+
+    /** A pool straight to the test database (the tests' own reads and writes). */
+    public Pool pool() {
+        return pool;
+    }
+
+    public Path testLogs() {
+        return testLogs;
+    }
+
+    private void stopWorkers() {
+        List<WorkerProcess> toStop;
+        synchronized (workers) {
+            toStop = new ArrayList<>(workers);
+            workers.clear();
+        }
+        toStop.forEach(WorkerProcess::kill);
+        toStop.forEach(WorkerProcess::close);
+    }
+}

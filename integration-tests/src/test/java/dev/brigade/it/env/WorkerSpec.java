@@ -1,0 +1,32 @@
+package dev.brigade.it.env;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How to start a worker process: its connection mode, concurrency and any other brigade.* setting. */
+public record WorkerSpec(ConnectionMode mode, int concurrency, Map<String, String> properties) {
+
+    public WorkerSpec {
+        properties = Map.copyOf(properties);
+    }
+
+    public static WorkerSpec of(ConnectionMode mode) {
+        return new WorkerSpec(mode, 1, Map.of());
+    }
+
+    public WorkerSpec concurrency(int tasksAtOnce) {
+        return new WorkerSpec(mode, tasksAtOnce, properties);
+    }
+
+    /** brigade.worker.ttl: a killed worker's tasks are freed about two of these later. */
+    public WorkerSpec ttl(Duration ttl) {
+        return with("brigade.worker.ttl", ttl.toMillis() % 1000 == 0 ? ttl.toSeconds() + "S" : ttl.toMillis() + "ms");
+    }
+
+    public WorkerSpec with(String property, String value) {
+        Map<String, String> more = new LinkedHashMap<>(properties);
+        more.put(property, value);
+        return new WorkerSpec(mode, concurrency, more);
+    }
+}
