@@ -62,6 +62,9 @@ public class WorkerLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         heartbeat.register();
+        if (!config.auxiliary()) {
+            janitor.applyRetention();
+        }
         if (signals.mode() == SignalsConfig.Mode.LISTEN) {
             listener.start();
         }

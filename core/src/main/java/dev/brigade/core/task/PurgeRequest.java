@@ -18,8 +18,16 @@ public record PurgeRequest(OffsetDateTime finishedBefore, List<TaskState> states
      */
     public static PurgeRequest fromArgs(JsonNode args) {
         JsonNode before = args == null ? null : args.get("finished_before");
+        JsonNode olderThan = args == null ? null : args.get("older_than");
         OffsetDateTime finishedBefore;
-        if (before == null || before.isNull()) {
+        if (olderThan != null && !olderThan.isNull()) {
+            // relative form, used by schedules (the built-in retention): purge up to now minus the age
+            try {
+                finishedBefore = OffsetDateTime.now().minus(java.time.Duration.parse(olderThan.asText()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("older_than must be an ISO-8601 duration such as P30D");
+            }
+        } else if (before == null || before.isNull()) {
             finishedBefore = OffsetDateTime.now().minusDays(30);
         } else {
             try {

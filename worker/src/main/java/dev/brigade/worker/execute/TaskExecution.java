@@ -17,6 +17,7 @@ final class TaskExecution implements TaskContext {
     private final Pool pool;
     private final Dispatcher dispatcher;
     private volatile boolean cancelRequested;
+    private volatile boolean timedOut;
     private volatile Thread thread;
 
     TaskExecution(Task task, String processName, Pool pool, Dispatcher dispatcher) {
@@ -53,6 +54,16 @@ final class TaskExecution implements TaskContext {
             t.interrupt();
         }
         return true;
+    }
+
+    /** An immediate task over its time limit is stopped like a cancel but ends failed. */
+    boolean timeOut() {
+        timedOut = true;
+        return requestCancel();
+    }
+
+    boolean timedOut() {
+        return timedOut;
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -43,12 +44,14 @@ public class TaskSupervisor {
     private final TaskFinisher finisher;
     private final ProcessExit processExit;
     private final Duration cancelGrace;
+    private final Duration immediateTimeout;
     private final Map<UUID, TaskExecution> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService escalations = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("brigade-cancel-escalation").daemon().factory());
 
     public TaskSupervisor(Pool pool, WorkerIdentity identity, TaskHandlers handlers, Dispatcher dispatcher,
-                          TaskFinisher finisher, ProcessExit processExit, WorkerConfig config) {
+                          TaskFinisher finisher, ProcessExit processExit, WorkerConfig config,
+                          @ConfigProperty(name = "brigade.immediate.timeout", defaultValue = "5S") Duration immediateTimeout) {
         this.pool = pool;
         this.identity = identity;
         this.handlers = handlers;
@@ -56,6 +59,7 @@ public class TaskSupervisor {
         this.finisher = finisher;
         this.processExit = processExit;
         this.cancelGrace = config.cancelGrace();
+        this.immediateTimeout = immediateTimeout;
     }
 
     public void supervise(Task claimed) {
@@ -86,12 +90,32 @@ public class TaskSupervisor {
             return;
         }
         LOG.infof("cancel requested for task %s", taskId);
+        escalateUnlessStopped(execution, "ignored its cancel");
+    }
+
+    /** A handler still running after the grace cannot be stopped from inside: stop the process. */
+    private void escalateUnlessStopped(TaskExecution execution, String what) {
+        UUID taskId = execution.taskId();
         escalations.schedule(() -> {
             if (execution.alive() && running.get(taskId) == execution) {
-                processExit.recordAndHalt("task " + taskId + " ignored its cancel for " + cancelGrace.toSeconds()
+                processExit.recordAndHalt("task " + taskId + " " + what + " for " + cancelGrace.toSeconds()
                         + " s; worker " + identity.name() + " stopped to end it");
             }
         }, cancelGrace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** An immediate task has a time limit on a worker too (brigade.immediate.timeout). */
+    private void limitTime(TaskExecution execution) {
+        escalations.schedule(() -> {
+            if (running.get(execution.taskId()) == execution && execution.timeOut()) {
+                LOG.warnf("immediate task %s ran past its time limit of %s", execution.taskId(), immediateTimeout);
+                escalateUnlessStopped(execution, "ran past its time limit and did not stop");
+            }
+        }, immediateTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private JsonNode timedOut() {
+        return TaskErrors.description("timed out: an immediate task may run for at most " + immediateTimeout.toMillis() / 1000.0 + " s");
     }
 
     public Collection<UUID> runningIds() {
@@ -131,6 +155,9 @@ public class TaskSupervisor {
             finisher.finish(task, TaskState.FAILED, null, error, TaskState.CANCELED, null);
             return;
         }
+        if (task.immediate()) {
+            limitTime(execution);
+        }
         run(execution, handler.get());
     }
 
@@ -142,13 +169,18 @@ public class TaskSupervisor {
             result = handler.run(task.args(), execution);
         } catch (Throwable failure) {
             Thread.interrupted(); // a cancel interrupt must not break the write below
-            JsonNode error = execution.cancelRequested() && failure instanceof InterruptedException
+            JsonNode error = execution.timedOut() ? timedOut()
+                    : execution.cancelRequested() && failure instanceof InterruptedException
                     ? TaskErrors.description("interrupted")
                     : TaskErrors.of(failure);
             finisher.finish(task, TaskState.FAILED, null, error, TaskState.CANCELED, null);
             return;
         }
         Thread.interrupted();
+        if (execution.timedOut()) {
+            finisher.finish(task, TaskState.FAILED, null, timedOut(), TaskState.CANCELED, null);
+            return;
+        }
         finisher.finish(task, TaskState.COMPLETED, result, null, TaskState.CANCELED, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.brigade.worker.janitor;
 import dev.brigade.core.db.AppStatusSql;
 import dev.brigade.core.db.JanitorSql;
 import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.dispatch.ScheduleDispatcher;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.signal.SignalPublisher;
 import dev.brigade.worker.Db;
@@ -12,7 +13,11 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Optional;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,20 +32,46 @@ import java.util.List;
 public class JanitorDuties {
     private static final Logger LOG = Logger.getLogger(JanitorDuties.class);
     static final String REAP = "reap-missing-processes";
+    static final String SCHEDULES = "dispatch-schedules";
     private static final int REAP_LOCK = 2;
+    private static final int SCHEDULES_LOCK = 3;
     private static final int SWEEP_BATCH = 100;
 
     private final Pool pool;
     private final UnblockPass unblockPass;
+    private final ScheduleDispatcher schedules;
     private final double intervalSeconds;
+    private final Optional<Duration> retention;
 
-    public JanitorDuties(Pool pool, UnblockPass unblockPass, WorkerConfig config) {
+    public JanitorDuties(Pool pool, UnblockPass unblockPass, ScheduleDispatcher schedules, WorkerConfig config,
+                         @ConfigProperty(name = "brigade.retention", defaultValue = "30D") String retention) {
         this.pool = pool;
         this.unblockPass = unblockPass;
+        this.schedules = schedules;
         this.intervalSeconds = TaskStore.seconds(config.janitorInterval());
+        this.retention = Retention.parse(retention);
+    }
+
+    /** At start: the built-in retention schedule follows this worker's brigade.retention. */
+    public void applyRetention() {
+        Db.await(schedules.applyRetention(retention));
     }
 
     public void runDue() {
+        reapMissingProcesses();
+        dispatchDueSchedules();
+    }
+
+    /** Due schedules, checked at every heartbeat by one worker: the granularity is a heartbeat or better. */
+    private void dispatchDueSchedules() {
+        boolean due = Db.await(pool.withTransaction(tx -> tx.preparedQuery(JanitorSql.TAKE_DUE_DUTY)
+                .execute(Tuple.of(SCHEDULES, 1.0, SCHEDULES_LOCK)).map(rows -> rows.rowCount() == 1)));
+        if (due) {
+            Db.await(schedules.dispatchDue());
+        }
+    }
+
+    private void reapMissingProcesses() {
         List<String> reaped = Db.await(pool.withTransaction(tx -> tx.preparedQuery(JanitorSql.TAKE_DUE_DUTY)
                 .execute(Tuple.of(REAP, intervalSeconds, REAP_LOCK))
                 .chain(due -> due.rowCount() == 0
