@@ -25,11 +25,14 @@ class ProbesTest extends ApiTestBase {
 
     @Test
     void readinessFailsWhenTheNewestMigrationIsMissing() {
-        pool.query("UPDATE flyway_schema_history SET success = false WHERE version = '1'").execute().await().atMost(WAIT);
+        String newest = "(SELECT max(installed_rank) FROM flyway_schema_history)";
+        pool.query("UPDATE flyway_schema_history SET success = false WHERE installed_rank = " + newest)
+                .execute().await().atMost(WAIT);
         try {
             given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
         } finally {
-            pool.query("UPDATE flyway_schema_history SET success = true WHERE version = '1'").execute().await().atMost(WAIT);
+            pool.query("UPDATE flyway_schema_history SET success = true WHERE installed_rank = " + newest)
+                    .execute().await().atMost(WAIT);
         }
     }
 

@@ -1,0 +1,127 @@
+package dev.brigade.api.immediate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brigade.api.config.ApiConfig;
+import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.TaskHandler;
+import dev.brigade.core.handler.TaskHandlers;
+import dev.brigade.core.signal.Signal;
+import dev.brigade.core.signal.SignalPublisher;
+import dev.brigade.core.task.Task;
+import dev.brigade.core.task.TaskErrors;
+import dev.brigade.core.task.TaskState;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs an immediate task this process holds, inside the dispatch request: running, the handler on
+ * a thread of its own under the time limit, then final with its resources released. A handler past
+ * the limit is asked to stop (flag, then interrupt) and the task is recorded failed only once its
+ * thread has ended, so no handler outlives its reservation; only handlers that declare they may run
+ * immediately get here, and those stop promptly.
+ */
+@ApplicationScoped
+public class ImmediateRunner {
+    private static final Logger LOG = Logger.getLogger(ImmediateRunner.class);
+    /** How long a handler asked to stop gets to end its thread before the task is recorded anyway. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private final Pool pool;
+    private final TaskHandlers handlers;
+    private final Dispatcher dispatcher;
+    private final ApiPresence presence;
+    private final Duration timeLimit;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ImmediateRunner(Pool pool, TaskHandlers handlers, Dispatcher dispatcher, ApiPresence presence,
+                           ApiConfig config) {
+        this.pool = pool;
+        this.handlers = handlers;
+        this.dispatcher = dispatcher;
+        this.presence = presence;
+        this.timeLimit = config.immediateTasks().timeLimit();
+    }
+
+    /** How the handler ended. */
+    private record Outcome(TaskState state, JsonNode result, JsonNode error) {
+        static Outcome failed(JsonNode error) {
+            return new Outcome(TaskState.FAILED, null, error);
+        }
+    }
+
+    /** Runs a task held by this process (see ImmediateDispatcher) and answers it as recorded. */
+    public Uni<Task> run(Task held) {
+        TaskHandler handler = handlers.find(held.name())
+                .orElseThrow(() -> new IllegalStateException("dispatched with no handler: " + held.name()));
+        return TaskStore.setRunning(pool, held.id(), presence.id())
+                .chain(started -> started.isEmpty()
+                        // canceled between dispatch and start: finish the cancel
+                        ? finish(held, new Outcome(TaskState.CANCELED, null, null))
+                        : execute(handler, held).chain(outcome -> finish(held, outcome)))
+                .chain(() -> TaskStore.findById(pool, held.id()))
+                .map(task -> task.orElseThrow(() -> new IllegalStateException("task " + held.id() + " vanished")));
+    }
+
+    private Uni<Outcome> execute(TaskHandler handler, Task task) {
+        ImmediateRun run = new ImmediateRun(task, presence.name(), pool, dispatcher);
+        CompletableFuture<Outcome> ended = new CompletableFuture<>();
+        Future<?> thread = threads.submit(() -> ended.complete(runHandler(handler, task, run)));
+        Outcome timedOut = Outcome.failed(TaskErrors.description(
+                "timed out: an immediate task may run for " + timeLimit.toMillis() + " ms"));
+        // copy(): a timeout cancels what it waits on, and must not cancel the record of the end itself
+        return Uni.createFrom().completionStage(ended::copy)
+                .ifNoItem().after(timeLimit).recoverWithUni(() -> {
+                    run.requestStop();
+                    thread.cancel(true);
+                    return Uni.createFrom().completionStage(ended::copy)
+                            .ifNoItem().after(STOP_GRACE).recoverWithItem(() -> {
+                                LOG.errorf("immediate task %s (%s) ignored its stop for %s", task.id(), task.name(), STOP_GRACE);
+                                return timedOut;
+                            })
+                            .replaceWith(timedOut);
+                });
+    }
+
+    private static Outcome runHandler(TaskHandler handler, Task task, ImmediateRun run) {
+        try {
+            JsonNode result = handler.run(task.args(), run);
+            return new Outcome(TaskState.COMPLETED, result, null);
+        } catch (InterruptedException e) {
+            return Outcome.failed(TaskErrors.description("interrupted"));
+        } catch (Exception e) {
+            return Outcome.failed(TaskErrors.of(e));
+        }
+    }
+
+    /** Under the resource locks, like every release, then wakes the unblocker for what it freed. */
+    private Uni<Void> finish(Task task, Outcome outcome) {
+        TaskStore.Finish finish = new TaskStore.Finish(task.id(), presence.id(), outcome.state(), outcome.result(),
+                outcome.error(), TaskState.CANCELED, null);
+        return pool.withTransaction(tx -> TaskStore.lockResources(tx, task.reservations())
+                .chain(() -> TaskStore.finish(tx, finish))
+                .call(written -> {
+                    if (written.isEmpty()) {
+                        LOG.warnf("immediate task %s was no longer held by this process; its outcome was not recorded",
+                                task.id());
+                        return Uni.createFrom().voidItem();
+                    }
+                    return SignalPublisher.send(tx, Signal.UNBLOCK);
+                })
+                .replaceWithVoid());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        threads.shutdownNow();
+    }
+}

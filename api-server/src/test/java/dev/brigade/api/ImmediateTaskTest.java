@@ -1,0 +1,115 @@
+package dev.brigade.api;
+
+import dev.brigade.core.testing.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+/** Immediate tasks run in the request (the test profile's time limit is 1 s). */
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+class ImmediateTaskTest extends ApiTestBase {
+
+    @Test
+    void anImmediateEchoComesBackCompletedWithItsResult() {
+        String id = post(Map.of("name", "brigade.echo", "args", Map.of("value", Map.of("a", 1)), "immediate", true))
+                .statusCode(202)
+                .body("state", equalTo("completed"))
+                .body("result.a", equalTo(1))
+                .body("started_at", notNullValue())
+                .body("finished_at", notNullValue())
+                .body("worker", endsWith("@" + host()))
+                .extract().path("id");
+        assertThat(reservationRows(id)).as("resources released").isZero();
+    }
+
+    @Test
+    void anImmediateFailureComesBackFailedWithItsDescription() {
+        post(Map.of("name", "brigade.fail", "args", Map.of("message", "no luck"), "immediate", true))
+                .statusCode(202)
+                .body("state", equalTo("failed"))
+                .body("error.description", equalTo("no luck"))
+                .body("result", nullValue());
+    }
+
+    @Test
+    void anImmediateTaskPastItsTimeLimitEndsFailedSayingItTimedOut() {
+        String id = post(Map.of("name", "brigade.sleep", "args", Map.of("seconds", 30), "immediate", true))
+                .statusCode(202)
+                .body("state", equalTo("failed"))
+                .body("error.description", containsString("timed out"))
+                .extract().path("id");
+        assertThat(reservationRows(id)).isZero();
+    }
+
+    @Test
+    void aHandlerThatMayNotRunImmediatelyIsA400() {
+        long before = taskRows();
+        post(Map.of("name", "brigade.spawn", "args", Map.of(), "immediate", true)).statusCode(400)
+                .body("errors.field", hasItem("immediate"));
+        assertThat(taskRows()).isEqualTo(before);
+    }
+
+    @Test
+    void aConflictingDeferrableImmediateTaskIsLeftToTheWorkers() {
+        String resource = unique("repo");
+        dispatch(echo("exclusive_resources", List.of(resource)));
+        post(echo("immediate", true, "exclusive_resources", List.of(resource))).statusCode(202)
+                .body("state", equalTo("waiting"))
+                .body("unblocked_at", nullValue())
+                .body("worker", nullValue());
+    }
+
+    @Test
+    void aConflictingImmediateTaskThatMayNotWaitIsCanceled() {
+        String resource = unique("repo");
+        dispatch(echo("shared_resources", List.of(resource)));
+        String id = post(echo("immediate", true, "deferred", false, "exclusive_resources", List.of(resource)))
+                .statusCode(202)
+                .body("state", equalTo("canceled"))
+                .body("error.description", equalTo("resources temporarily unavailable"))
+                .body("started_at", nullValue())
+                .extract().path("id");
+        assertThat(reservationRows(id)).isZero();
+    }
+
+    @Test
+    void anImmediateTaskOnFreeResourcesRunsEvenWhenOthersWait() {
+        String busy = unique("repo");
+        dispatch(echo("exclusive_resources", List.of(busy)));
+        post(echo("immediate", true, "exclusive_resources", List.of(unique("repo")))).statusCode(202)
+                .body("state", equalTo("completed"));
+    }
+
+    @Test
+    void theApiServerIsRegisteredWhileItRuns() {
+        long rows = pool.query("SELECT count(*) FROM app_status WHERE type = 'api' AND last_heartbeat >= now() - ttl")
+                .execute().await().atMost(WAIT).iterator().next().getLong(0);
+        assertThat(rows).isEqualTo(1);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private long reservationRows(String id) {
+        return pool.preparedQuery("SELECT count(*) FROM task_reservation WHERE task_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id))).await().atMost(WAIT)
+                .iterator().next().getLong(0);
+    }
+
+    private static String host() {
+        String name = dev.brigade.core.process.ProcessName.current();
+        return name.substring(name.indexOf('@') + 1);
+    }
+}
