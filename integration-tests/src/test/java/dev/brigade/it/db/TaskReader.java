@@ -71,6 +71,12 @@ public final class TaskReader {
                 .await().atMost(WAIT).iterator().next().getLong(0) > 0;
     }
 
+    /** The database's clock: the one every task time is written with. */
+    public Instant now() {
+        return pool.query("SELECT clock_timestamp() AS now").execute().await().atMost(WAIT)
+                .iterator().next().getOffsetDateTime("now").toInstant();
+    }
+
     /** Reservation rows still held by final tasks (they must all be released eventually). */
     public long leftoverReservations() {
         return pool.query("""

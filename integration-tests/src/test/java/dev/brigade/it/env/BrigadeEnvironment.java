@@ -1,6 +1,9 @@
 package dev.brigade.it.env;
 
+import dev.brigade.core.task.TaskState;
 import dev.brigade.core.testing.TestDatabase;
+import dev.brigade.it.check.InvariantChecker;
+import dev.brigade.it.check.TaskRecord;
 import dev.brigade.it.db.TaskReader;
 import dev.brigade.it.db.TestDispatcher;
 import io.vertx.mutiny.core.Vertx;
@@ -15,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private TestDatabase.Fresh database;
     private String databaseName;
@@ -52,9 +58,9 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        String test = context.getRequiredTestMethod().getName()
-                + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName()) ? ""
-                : "-" + context.getDisplayName());
+        String method = context.getRequiredTestMethod().getName();
+        String display = context.getDisplayName();
+        String test = display.startsWith(method + "(") || display.equals(method) ? method : method + "-" + display;
         testLogs = Programs.logsRoot().resolve(classFolder).resolve(test.replaceAll("[^A-Za-z0-9_.+-]+", "_"));
         workerCount = 0;
     }
@@ -146,13 +152,48 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
         return testLogs;
     }
 
+    /** Waits until no task of the database is incomplete. */
+    public void awaitAllFinal(Duration timeout) {
+        Await.until("every task final", timeout, tasks::incomplete, incomplete -> incomplete == 0);
+    }
+
+    /** Waits until the task is final; the row as it then is. */
+    public TaskRecord awaitFinal(UUID id, Duration timeout) {
+        return Await.until("task " + id + " final", timeout, () -> tasks.get(id), task -> task.state().isFinal());
+    }
+
+    /** Waits until the task is in {@code state}; the row as it then is. */
+    public TaskRecord awaitState(UUID id, TaskState state, Duration timeout) {
+        return Await.until("task " + id + " " + state.dbName(), timeout, () -> tasks.get(id),
+                task -> task.state() == state);
+    }
+
+    /** Checks the invariants on every task of the database (all tests of the class so far). */
+    public List<TaskRecord> assertInvariants(Set<UUID> canceledBeforeRun) {
+        List<TaskRecord> all = tasks.all();
+        InvariantChecker.assertHolds(all, canceledBeforeRun);
+        return all;
+    }
+
+    public List<TaskRecord> assertInvariants() {
+        return assertInvariants(Set.of());
+    }
+
+    /**
+     * SIGTERM first, so idle workers deregister and the next test of the class starts clean;
+     * SIGKILL for any still running after a short grace (a failed test may leave a task running).
+     */
     private void stopWorkers() {
         List<WorkerProcess> toStop;
         synchronized (workers) {
             toStop = new ArrayList<>(workers);
             workers.clear();
         }
-        toStop.forEach(WorkerProcess::kill);
+        toStop.forEach(WorkerProcess::terminate);
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        for (WorkerProcess worker : toStop) {
+            worker.awaitExitQuietly(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
         toStop.forEach(WorkerProcess::close);
     }
 }

@@ -131,6 +131,16 @@ public final class WorkerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the process to end, at most {@code timeout}; whether it has. */
+    boolean awaitExitQuietly(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public Path log() {
         return log;
     }

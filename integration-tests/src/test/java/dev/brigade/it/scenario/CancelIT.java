@@ -1,0 +1,92 @@
+package dev.brigade.it.scenario;
+
+import dev.brigade.core.task.TaskState;
+import dev.brigade.it.check.TaskRecord;
+import dev.brigade.it.db.TaskSpec;
+import dev.brigade.it.env.BrigadeEnvironment;
+import dev.brigade.it.env.ConnectionMode;
+import dev.brigade.it.env.WorkerProcess;
+import dev.brigade.it.env.WorkerSpec;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Cancel of a waiting task, of a running cooperative one, and of one that ignores its cancel
+ * (the worker escalates: records it canceled and halts with exit code 3). With LISTEN the cancel
+ * arrives as a signal; through PgBouncer in poll mode the worker finds it by polling.
+ */
+@Timeout(180)
+class CancelIT {
+    /** The worker's default cancel grace is 5 s; escalation must end the task well within this. */
+    private static final Duration STUBBORN_CANCELED_WITHIN = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final BrigadeEnvironment env = new BrigadeEnvironment();
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_POLL"})
+    void cancelOfAWaitingAndOfARunningTask(ConnectionMode mode) {
+        WorkerProcess worker = env.startWorker(WorkerSpec.of(mode).concurrency(2));
+        String x = "repository:X-" + mode.name();
+        UUID running = env.dispatcher().dispatch(TaskSpec.sleep(120).exclusive(x));
+        env.awaitState(running, TaskState.RUNNING, Duration.ofSeconds(30));
+        UUID waiting = env.dispatcher().dispatch(TaskSpec.echo(1).exclusive(x));
+
+        assertThat(env.dispatcher().cancel(waiting)).isEqualTo(TaskState.CANCELING);
+        TaskRecord canceledWaiting = env.awaitFinal(waiting, Duration.ofSeconds(30));
+        assertThat(canceledWaiting.state()).isEqualTo(TaskState.CANCELED);
+        assertThat(canceledWaiting.startedAt()).as("a task canceled while it waited never started").isNull();
+
+        Instant cancelAt = env.tasks().now();
+        assertThat(env.dispatcher().cancel(running)).isEqualTo(TaskState.CANCELING);
+        TaskRecord canceledRunning = env.awaitFinal(running, Duration.ofSeconds(15));
+        assertThat(canceledRunning.state()).isEqualTo(TaskState.CANCELED);
+        assertThat(Duration.between(cancelAt, canceledRunning.finishedAt()))
+                .as("a cooperative handler stops promptly, before any escalation").isLessThan(Duration.ofSeconds(4));
+        assertThat(worker.alive()).as("a cooperative cancel needs no escalation").isTrue();
+
+        UUID after = env.dispatcher().dispatch(TaskSpec.echo(2).exclusive(x));
+        assertThat(env.awaitFinal(after, Duration.ofSeconds(30)).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(env.dispatcher().cancel(canceledRunning.id())).as("canceling a canceled task changes nothing")
+                .isEqualTo(TaskState.CANCELED);
+        env.assertInvariants(Set.of(waiting));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_POLL"})
+    void cancelOfATaskThatIgnoresItEscalates(ConnectionMode mode) {
+        List<WorkerProcess> workers = env.startWorkers(2, WorkerSpec.of(mode).concurrency(2));
+        String y = "repository:Y-" + mode.name();
+        UUID stubborn = env.dispatcher().dispatch(TaskSpec.stubborn(300).exclusive(y));
+        TaskRecord running = env.awaitState(stubborn, TaskState.RUNNING, Duration.ofSeconds(30));
+        WorkerProcess holder = env.workerNamed(running.worker());
+
+        Instant cancelAt = env.tasks().now();
+        assertThat(env.dispatcher().cancel(stubborn)).isEqualTo(TaskState.CANCELING);
+        TaskRecord canceled = env.awaitFinal(stubborn, STUBBORN_CANCELED_WITHIN);
+        assertThat(canceled.state()).isEqualTo(TaskState.CANCELED);
+        assertThat(Duration.between(cancelAt, canceled.finishedAt())).isLessThan(STUBBORN_CANCELED_WITHIN);
+        assertThat(holder.awaitExit(Duration.ofSeconds(30)))
+                .as("the worker whose handler ignored the cancel halts with exit code 3; log %s", holder.log())
+                .isEqualTo(3);
+
+        // the resource is free again: a later task on it completes on the surviving worker
+        UUID after = env.dispatcher().dispatch(TaskSpec.echo(3).exclusive(y));
+        TaskRecord completed = env.awaitFinal(after, Duration.ofSeconds(45));
+        assertThat(completed.state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(completed.worker()).isNotEqualTo(running.worker());
+        assertThat(completed.startedAt()).isAfterOrEqualTo(canceled.finishedAt());
+        assertThat(workers).filteredOn(w -> w != holder).allMatch(WorkerProcess::alive, "alive");
+        env.assertInvariants();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.brigade.it.scenario;
+
+import dev.brigade.core.task.TaskState;
+import dev.brigade.it.check.TaskRecord;
+import dev.brigade.it.db.TaskSpec;
+import dev.brigade.it.env.BrigadeEnvironment;
+import dev.brigade.it.env.ConnectionMode;
+import dev.brigade.it.env.WorkerSpec;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Many workers over many small conflicting tasks: 4 worker processes × 4 slots, 2,000 echo tasks,
+ * each exclusive on 0-2 of 50 resources and shared on 0-2 of them. Every task completes and the
+ * invariants hold. The throughput printed is a figure for the log, never an assertion: timing
+ * belongs to the benchmark harness.
+ */
+@Timeout(300)
+class ManyWorkersIT {
+    private static final int TASKS = 2_000;
+    private static final int RESOURCES = 50;
+
+    @RegisterExtension
+    static final BrigadeEnvironment env = new BrigadeEnvironment();
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void everyTaskCompletesAndNoInvariantBreaks(ConnectionMode mode) {
+        long seed = System.nanoTime();
+        List<TaskSpec> specs = randomTasks(new Random(seed), mode.name());
+        env.startWorkers(4, WorkerSpec.of(mode).concurrency(4));
+
+        long start = System.nanoTime();
+        List<UUID> ids = env.dispatcher().dispatchAll(specs, 8);
+        double dispatchSeconds = (System.nanoTime() - start) / 1e9;
+        env.awaitAllFinal(Duration.ofSeconds(240));
+        double wallSeconds = (System.nanoTime() - start) / 1e9;
+
+        List<TaskRecord> tasks = env.tasks().get(ids);
+        Map<TaskState, Long> states = tasks.stream().collect(Collectors.groupingBy(TaskRecord::state, Collectors.counting()));
+        assertThat(states).as("states of the %d tasks (seed %d)", TASKS, seed).isEqualTo(Map.of(TaskState.COMPLETED, (long) TASKS));
+        Instant firstCreated = tasks.stream().map(TaskRecord::createdAt).min(Comparator.naturalOrder()).orElseThrow();
+        Instant lastFinished = tasks.stream().map(TaskRecord::finishedAt).max(Comparator.naturalOrder()).orElseThrow();
+        double dbSeconds = Duration.between(firstCreated, lastFinished).toNanos() / 1e9;
+        long workersUsed = tasks.stream().map(TaskRecord::worker).distinct().count();
+        System.out.printf("[throughput] %s: %d tasks on 4 workers x 4 in %.2f s (first created to last finished): %.0f tasks/s;"
+                        + " dispatch took %.2f s (%.0f tasks/s); wall time to all final %.2f s; tasks ran on %d workers; seed %d%n",
+                mode, TASKS, dbSeconds, TASKS / dbSeconds, dispatchSeconds, TASKS / dispatchSeconds, wallSeconds,
+                workersUsed, seed);
+
+        env.assertInvariants();
+        assertThat(env.tasks().leftoverReservations()).as("reservations left by final tasks").isZero();
+    }
+
+    /** Each task exclusive on 0-2 and shared on 0-2 distinct resources out of 50. */
+    private static List<TaskSpec> randomTasks(Random random, String namespace) {
+        List<TaskSpec> specs = new ArrayList<>();
+        for (int i = 0; i < TASKS; i++) {
+            List<String> pool = new ArrayList<>();
+            for (int r = 0; r < RESOURCES; r++) {
+                pool.add("resource:" + namespace + ":" + r);
+            }
+            java.util.Collections.shuffle(pool, random);
+            int exclusive = random.nextInt(3);
+            int shared = random.nextInt(3);
+            specs.add(TaskSpec.echo(i).resources(pool.subList(0, exclusive), pool.subList(exclusive, exclusive + shared)));
+        }
+        return specs;
+    }
+}
