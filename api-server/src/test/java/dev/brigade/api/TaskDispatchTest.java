@@ -64,6 +64,17 @@ class TaskDispatchTest extends ApiTestBase {
     }
 
     @Test
+    void timesAreUtcWithAZAndAlwaysSixFractionalDigits() {
+        String id = dispatch(echo());
+        sql("UPDATE task SET created_at = '2026-11-23T08:12:53.1+01:00' WHERE id = $1", java.util.UUID.fromString(id));
+        given().get("/api/v1/tasks/" + id).then().body("created_at", equalTo("2026-11-23T07:12:53.100000Z"));
+        given().get("/api/v1/tasks?created_at__gte=2026-11-23T07:12:53.100000Z&created_at__lte=2026-11-23T07:12:53.100000Z")
+                .then().body("results.id", contains(id));
+        sql("UPDATE task SET created_at = '2026-11-23T07:12:53Z' WHERE id = $1", java.util.UUID.fromString(id));
+        given().get("/api/v1/tasks/" + id).then().body("created_at", equalTo("2026-11-23T07:12:53.000000Z"));
+    }
+
+    @Test
     void theCorrelationIdBecomesTheLoggingCidAndIsEchoed() {
         String id = given().contentType(ContentType.JSON).header("Correlation-ID", "cid-123").body(echo())
                 .post("/api/v1/tasks").then().statusCode(202)

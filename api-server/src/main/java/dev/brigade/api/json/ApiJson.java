@@ -27,6 +27,12 @@ public class ApiJson implements ObjectMapperCustomizer {
         return time == null ? null : TIME.format(time.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
+    /** Last, so that no module registered after this one (JavaTimeModule) takes OffsetDateTime back. */
+    @Override
+    public int priority() {
+        return MINIMUM_PRIORITY;
+    }
+
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
