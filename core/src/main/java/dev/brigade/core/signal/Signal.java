@@ -12,8 +12,8 @@ public enum Signal {
     HANDLE(Channel.WAKEUP, "handle"),
     /** A task moved to canceling; the payload is its id. Sent by any process; heard by the worker that holds it. */
     CANCEL(Channel.CANCEL, null),
-    /** Queue figures were published. Sent by the janitor that computed them; heard by metrics exporters. */
-    METRICS(Channel.METRICS, "metrics");
+    /** Queue figures (JSON: waiting, unblockedUnclaimed, running, oldestUnclaimedAgeSeconds) from the janitor that computed them; heard by every worker for its metrics. */
+    METRICS(Channel.METRICS, null);
 
     /** The NOTIFY channels; also the names of the in-process messaging channels. */
     public enum Channel {

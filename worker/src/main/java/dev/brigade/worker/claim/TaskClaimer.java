@@ -5,6 +5,7 @@ import dev.brigade.core.task.Task;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
+import dev.brigade.worker.metrics.WorkerMetrics;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,14 +16,16 @@ import java.util.Optional;
 public class TaskClaimer {
     private final Pool pool;
     private final TaskStore.ClaimNext claim;
+    private final WorkerMetrics metrics;
 
-    public TaskClaimer(Pool pool, WorkerIdentity identity, WorkerConfig config) {
+    public TaskClaimer(Pool pool, WorkerIdentity identity, WorkerConfig config, WorkerMetrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
         this.claim = new TaskStore.ClaimNext(identity.id(), identity.name(), identity.versions(),
                 config.claimWindow(), config.claimSpread());
     }
 
     public Optional<Task> claimNext() {
-        return Db.await(TaskStore.claimNext(pool, claim));
+        return metrics.claimTimer().record((java.util.function.Supplier<Optional<Task>>) () -> Db.await(TaskStore.claimNext(pool, claim)));
     }
 }

@@ -9,6 +9,7 @@ import dev.brigade.core.task.TaskState;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
+import dev.brigade.worker.metrics.WorkerMetrics;
 import dev.brigade.worker.unblock.UnblockPass;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -30,12 +31,15 @@ public class TaskFinisher {
     private final WorkerIdentity identity;
     private final UnblockPass unblockPass;
     private final boolean auxiliary;
+    private final WorkerMetrics metrics;
 
-    public TaskFinisher(Pool pool, WorkerIdentity identity, UnblockPass unblockPass, WorkerConfig config) {
+    public TaskFinisher(Pool pool, WorkerIdentity identity, UnblockPass unblockPass, WorkerConfig config,
+                        WorkerMetrics metrics) {
         this.pool = pool;
         this.identity = identity;
         this.unblockPass = unblockPass;
         this.auxiliary = config.auxiliary();
+        this.metrics = metrics;
     }
 
     /**
@@ -50,6 +54,7 @@ public class TaskFinisher {
                 .chain(() -> TaskStore.finish(tx, finish))
                 .call(done -> done.isPresent() && auxiliary
                         ? SignalPublisher.send(tx, Signal.UNBLOCK) : Uni.createFrom().voidItem())));
+        written.ifPresent(s -> metrics.taskFinished(task.name(), s));
         if (written.isEmpty()) {
             LOG.warnf("task %s was no longer held by this worker when it finished; its outcome was not recorded", task.id());
         } else if (!auxiliary) {

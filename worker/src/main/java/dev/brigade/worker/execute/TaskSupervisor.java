@@ -11,6 +11,7 @@ import dev.brigade.worker.Db;
 import dev.brigade.worker.ProcessExit;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
+import dev.brigade.worker.metrics.WorkerMetrics;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -45,13 +46,15 @@ public class TaskSupervisor {
     private final ProcessExit processExit;
     private final Duration cancelGrace;
     private final Duration immediateTimeout;
+    private final WorkerMetrics metrics;
     private final Map<UUID, TaskExecution> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService escalations = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("brigade-cancel-escalation").daemon().factory());
 
     public TaskSupervisor(Pool pool, WorkerIdentity identity, TaskHandlers handlers, Dispatcher dispatcher,
                           TaskFinisher finisher, ProcessExit processExit, WorkerConfig config,
-                          @ConfigProperty(name = "brigade.immediate.timeout", defaultValue = "5S") Duration immediateTimeout) {
+                          @ConfigProperty(name = "brigade.immediate.timeout", defaultValue = "5S") Duration immediateTimeout,
+                          WorkerMetrics metrics) {
         this.pool = pool;
         this.identity = identity;
         this.handlers = handlers;
@@ -60,6 +63,7 @@ public class TaskSupervisor {
         this.processExit = processExit;
         this.cancelGrace = config.cancelGrace();
         this.immediateTimeout = immediateTimeout;
+        this.metrics = metrics;
     }
 
     public void supervise(Task claimed) {
@@ -165,10 +169,12 @@ public class TaskSupervisor {
         Task task = execution.task();
         LOG.debugf("running task %s (%s)", task.id(), task.name());
         JsonNode result;
+        long start = System.nanoTime();
         try {
             result = handler.run(task.args(), execution);
         } catch (Throwable failure) {
             Thread.interrupted(); // a cancel interrupt must not break the write below
+            metrics.handlerRan(task.name(), Duration.ofNanos(System.nanoTime() - start));
             JsonNode error = execution.timedOut() ? timedOut()
                     : execution.cancelRequested() && failure instanceof InterruptedException
                     ? TaskErrors.description("interrupted")
@@ -177,6 +183,7 @@ public class TaskSupervisor {
             return;
         }
         Thread.interrupted();
+        metrics.handlerRan(task.name(), Duration.ofNanos(System.nanoTime() - start));
         if (execution.timedOut()) {
             finisher.finish(task, TaskState.FAILED, null, timedOut(), TaskState.CANCELED, null);
             return;

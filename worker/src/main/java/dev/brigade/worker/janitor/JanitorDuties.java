@@ -2,12 +2,16 @@ package dev.brigade.worker.janitor;
 
 import dev.brigade.core.db.AppStatusSql;
 import dev.brigade.core.db.JanitorSql;
+import dev.brigade.core.db.Json;
+import dev.brigade.core.db.TaskSql;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.dispatch.ScheduleDispatcher;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.signal.SignalPublisher;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
+import dev.brigade.worker.metrics.QueueFigures;
+import dev.brigade.worker.metrics.WorkerMetrics;
 import dev.brigade.worker.unblock.UnblockPass;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,6 +37,9 @@ public class JanitorDuties {
     private static final Logger LOG = Logger.getLogger(JanitorDuties.class);
     static final String REAP = "reap-missing-processes";
     static final String SCHEDULES = "dispatch-schedules";
+    static final String QUEUE_METRICS = "queue-metrics";
+    private static final int QUEUE_METRICS_LOCK = 4;
+    private static final double QUEUE_METRICS_SECONDS = 15;
     private static final int REAP_LOCK = 2;
     private static final int SCHEDULES_LOCK = 3;
     private static final int SWEEP_BATCH = 100;
@@ -42,9 +49,12 @@ public class JanitorDuties {
     private final ScheduleDispatcher schedules;
     private final double intervalSeconds;
     private final Optional<Duration> retention;
+    private final WorkerMetrics metrics;
 
     public JanitorDuties(Pool pool, UnblockPass unblockPass, ScheduleDispatcher schedules, WorkerConfig config,
-                         @ConfigProperty(name = "brigade.retention", defaultValue = "30D") String retention) {
+                         @ConfigProperty(name = "brigade.retention", defaultValue = "30D") String retention,
+                         WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.pool = pool;
         this.unblockPass = unblockPass;
         this.schedules = schedules;
@@ -60,6 +70,26 @@ public class JanitorDuties {
     public void runDue() {
         reapMissingProcesses();
         dispatchDueSchedules();
+        publishQueueFigures();
+    }
+
+    /**
+     * The queue figures, computed by one worker every 15 s fleet-wide (every count walks a partial
+     * index of incomplete tasks only) and shared with every process by the metrics signal.
+     */
+    private void publishQueueFigures() {
+        Optional<QueueFigures> figures = Db.await(pool.withTransaction(tx -> tx.preparedQuery(JanitorSql.TAKE_DUE_DUTY)
+                .execute(Tuple.of(QUEUE_METRICS, QUEUE_METRICS_SECONDS, QUEUE_METRICS_LOCK))
+                .chain(due -> due.rowCount() == 0
+                        ? Uni.createFrom().item(Optional.<QueueFigures>empty())
+                        : tx.query(TaskSql.QUEUE_FIGURES).execute().map(rows -> {
+                            var row = rows.iterator().next();
+                            return Optional.of(new QueueFigures(row.getLong("waiting"), row.getLong("unblocked_unclaimed"),
+                                    row.getLong("running"), row.getDouble("oldest_unclaimed_age")));
+                        }))
+                .call(f -> f.isEmpty() ? Uni.createFrom().voidItem()
+                        : SignalPublisher.send(tx, Signal.METRICS, Json.write(f.get())))));
+        figures.ifPresent(metrics::queue);
     }
 
     /** Due schedules, checked at every heartbeat by one worker: the granularity is a heartbeat or better. */

@@ -29,16 +29,19 @@ public class PgSignalListener {
     private final String directUrl;
     private final Emitter<String> wakeups;
     private final Emitter<String> cancels;
+    private final Emitter<String> metrics;
     private volatile PgSubscriber subscriber;
 
     public PgSignalListener(Vertx vertx,
                             @ConfigProperty(name = DatabaseUrlConfigSource.DIRECT_URL_PROPERTY) String directUrl,
                             @Channel(SignalChannels.WAKEUP) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> wakeups,
-                            @Channel(SignalChannels.CANCEL) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> cancels) {
+                            @Channel(SignalChannels.CANCEL) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> cancels,
+                            @Channel(SignalChannels.METRICS) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> metrics) {
         this.vertx = vertx;
         this.directUrl = directUrl;
         this.wakeups = wakeups;
         this.cancels = cancels;
+        this.metrics = metrics;
     }
 
     public void start() {
@@ -48,6 +51,7 @@ public class PgSignalListener {
                 .subscribeHandler(() -> send(wakeups, Signal.HANDLE.payload()))
                 .handler(payload -> send(wakeups, payload));
         sub.channel(Signal.Channel.CANCEL.pgName()).handler(payload -> send(cancels, payload));
+        sub.channel(Signal.Channel.METRICS.pgName()).handler(payload -> send(metrics, payload));
         subscriber = sub;
         connect(sub);
     }

@@ -4,6 +4,7 @@ package dev.brigade.worker.signal;
 public final class SignalChannels {
     public static final String WAKEUP = "brigade-wakeup";
     public static final String CANCEL = "brigade-cancel";
+    public static final String METRICS = "brigade-metrics";
 
     private SignalChannels() {
     }

@@ -1,7 +1,10 @@
 package dev.brigade.worker.signal;
 
 import dev.brigade.core.signal.Signal;
+import dev.brigade.core.db.Json;
 import dev.brigade.worker.WorkerLoop;
+import dev.brigade.worker.metrics.QueueFigures;
+import dev.brigade.worker.metrics.WorkerMetrics;
 import dev.brigade.worker.execute.TaskSupervisor;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -16,19 +19,32 @@ public class SignalReceiver {
 
     private final WorkerLoop loop;
     private final TaskSupervisor supervisor;
+    private final WorkerMetrics metrics;
 
-    public SignalReceiver(WorkerLoop loop, TaskSupervisor supervisor) {
+    public SignalReceiver(WorkerLoop loop, TaskSupervisor supervisor, WorkerMetrics metrics) {
         this.loop = loop;
         this.supervisor = supervisor;
+        this.metrics = metrics;
     }
 
     @Incoming(SignalChannels.WAKEUP)
     public void onWakeup(String payload) {
+        metrics.signalReceived(SignalChannels.WAKEUP);
         Signal.wakeup(payload).ifPresent(loop::wake);
+    }
+
+    @Incoming(SignalChannels.METRICS)
+    public void onMetrics(String payload) {
+        try {
+            metrics.queue(Json.MAPPER.readValue(payload, QueueFigures.class));
+        } catch (Exception e) {
+            LOG.debugf("ignored a metrics signal that is no queue figures: %s", e.getMessage());
+        }
     }
 
     @Incoming(SignalChannels.CANCEL)
     public void onCancel(String payload) {
+        metrics.signalReceived(SignalChannels.CANCEL);
         try {
             supervisor.cancel(UUID.fromString(payload));
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import dev.brigade.core.signal.Signal;
 import dev.brigade.core.signal.SignalPublisher;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
+import dev.brigade.worker.metrics.WorkerMetrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,14 +23,20 @@ public class UnblockPass {
 
     private final Pool pool;
     private final int batch;
+    private final WorkerMetrics metrics;
 
-    public UnblockPass(Pool pool, WorkerConfig config) {
+    public UnblockPass(Pool pool, WorkerConfig config, WorkerMetrics metrics) {
         this.pool = pool;
         this.batch = config.unblockBatch();
+        this.metrics = metrics;
     }
 
     /** Runs passes until nothing is pending or another process holds the lock; the tasks stamped. */
     public long run() {
+        return metrics.unblockTimer().record((java.util.function.Supplier<Long>) this::passes);
+    }
+
+    private long passes() {
         long stamped = 0;
         while (Db.await(TaskStore.releasesPending(pool))) {
             Long step = Db.await(pool.withTransaction(tx -> TaskStore.tryUnblockerLock(tx).chain(acquired -> acquired
