@@ -62,14 +62,23 @@ class CancelIT {
         env.assertInvariants(Set.of(waiting));
     }
 
+    /**
+     * The handler ignores its cancel: after the cancel grace its worker records the task canceled
+     * and halts (exit code 3); the other task it ran ends failed with the reason. Both resources
+     * are free again once the janitor has removed the halted worker: later tasks complete on the
+     * surviving worker.
+     */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_POLL"})
     void cancelOfATaskThatIgnoresItEscalates(ConnectionMode mode) {
-        List<WorkerProcess> workers = env.startWorkers(2, WorkerSpec.of(mode).concurrency(2));
+        WorkerProcess holder = env.startWorker(WorkerSpec.of(mode).concurrency(2));
         String y = "repository:Y-" + mode.name();
+        String q = "repository:Q-" + mode.name();
         UUID stubborn = env.dispatcher().dispatch(TaskSpec.stubborn(300).exclusive(y));
+        UUID neighbour = env.dispatcher().dispatch(TaskSpec.sleep(300).exclusive(q));
         TaskRecord running = env.awaitState(stubborn, TaskState.RUNNING, Duration.ofSeconds(30));
-        WorkerProcess holder = env.workerNamed(running.worker());
+        env.awaitState(neighbour, TaskState.RUNNING, Duration.ofSeconds(30));
+        WorkerProcess survivor = env.startWorker(WorkerSpec.of(mode).concurrency(2));
 
         Instant cancelAt = env.tasks().now();
         assertThat(env.dispatcher().cancel(stubborn)).isEqualTo(TaskState.CANCELING);
@@ -79,14 +88,20 @@ class CancelIT {
         assertThat(holder.awaitExit(Duration.ofSeconds(30)))
                 .as("the worker whose handler ignored the cancel halts with exit code 3; log %s", holder.log())
                 .isEqualTo(3);
+        TaskRecord aborted = env.tasks().get(neighbour);
+        assertThat(aborted.state()).as("the other task of the halted worker: %s", aborted).isEqualTo(TaskState.FAILED);
+        assertThat(aborted.errorDescription()).contains(stubborn.toString()).contains("ignored its cancel");
 
-        // the resource is free again: a later task on it completes on the surviving worker
-        UUID after = env.dispatcher().dispatch(TaskSpec.echo(3).exclusive(y));
-        TaskRecord completed = env.awaitFinal(after, Duration.ofSeconds(45));
-        assertThat(completed.state()).isEqualTo(TaskState.COMPLETED);
-        assertThat(completed.worker()).isNotEqualTo(running.worker());
-        assertThat(completed.startedAt()).isAfterOrEqualTo(canceled.finishedAt());
-        assertThat(workers).filteredOn(w -> w != holder).allMatch(WorkerProcess::alive, "alive");
+        // the resources are free again: later tasks on them complete on the surviving worker
+        UUID afterY = env.dispatcher().dispatch(TaskSpec.echo(3).exclusive(y));
+        UUID afterQ = env.dispatcher().dispatch(TaskSpec.echo(4).exclusive(q));
+        for (UUID after : List.of(afterY, afterQ)) {
+            TaskRecord completed = env.awaitFinal(after, Duration.ofSeconds(45));
+            assertThat(completed.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(survivor.named(completed.worker())).as("ran on the surviving worker: %s", completed).isTrue();
+            assertThat(completed.startedAt()).isAfterOrEqualTo(canceled.finishedAt());
+        }
+        assertThat(survivor.alive()).isTrue();
         env.assertInvariants();
     }
 }
