@@ -1,4 +1,4 @@
-package dev.brigade.api.task;
+package dev.brigade.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,14 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brigade.core.error.InvalidRequestException;
 
 /**
- * The only change PATCH /api/v1/tasks/{id} takes is {@code {"state": "canceled"}}. Read here rather
- * than by the framework so that the id is checked first (unknown id 404 before bad body 400).
+ * The only change a PATCH of a task or a task group takes is {@code {"state": "canceled"}}. Read
+ * here rather than by the framework so that the id is checked first (unknown id 404 before bad
+ * body 400).
  */
-final class CancelBody {
+public final class CancelBody {
     private CancelBody() {
     }
 
-    static void check(String body, ObjectMapper mapper) {
+    public static void check(String body, ObjectMapper mapper) {
         JsonNode node;
         try {
             node = body == null || body.isBlank() ? null : mapper.readTree(body);
@@ -23,7 +24,7 @@ final class CancelBody {
         boolean cancel = node != null && node.isObject() && node.size() == 1
                 && node.path("state").isTextual() && "canceled".equals(node.get("state").asText());
         if (!cancel) {
-            throw new InvalidRequestException("state", "the only change a task takes is {\"state\": \"canceled\"}");
+            throw new InvalidRequestException("state", "the only change it takes is {\"state\": \"canceled\"}");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.brigade.api.task;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brigade.api.config.ApiConfig;
 import dev.brigade.api.error.Problem;
+import dev.brigade.api.http.CancelBody;
 import dev.brigade.api.paging.Page;
 import dev.brigade.core.db.TaskListStore;
 import dev.brigade.core.db.TaskStore;

@@ -1,0 +1,65 @@
+package dev.brigade.core.db;
+
+import dev.brigade.core.task.TaskState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The data-access seam of task groups with their counts, and of a group cancel (see {@link TaskGroupSql}). */
+public final class TaskGroupStore {
+    private TaskGroupStore() {
+    }
+
+    /** A group and how many of its tasks are in each state. */
+    public record GroupWithCounts(UUID id, String description, boolean allTasksDispatched,
+                                  Map<TaskState, Long> counts) {
+    }
+
+    public static Uni<List<GroupWithCounts>> page(SqlClient client, int limit, int offset) {
+        return client.preparedQuery(TaskGroupSql.SELECT_PAGE).execute(Tuple.of(limit, offset)).map(rows -> {
+            List<GroupWithCounts> groups = new ArrayList<>();
+            rows.forEach(row -> groups.add(map(row)));
+            return groups;
+        });
+    }
+
+    public static Uni<Long> count(SqlClient client) {
+        return client.preparedQuery(TaskGroupSql.COUNT).execute().map(rows -> rows.iterator().next().getLong("count"));
+    }
+
+    public static Uni<Optional<GroupWithCounts>> findById(SqlClient client, UUID id) {
+        return client.preparedQuery(TaskGroupSql.SELECT_BY_ID).execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    /** False when there is no such group. */
+    public static Uni<Boolean> markAllDispatched(SqlClient client, UUID id) {
+        return client.preparedQuery(TaskGroupSql.MARK_ALL_DISPATCHED).execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public static Uni<List<UUID>> cancelableTaskIds(SqlClient client, UUID group) {
+        return client.preparedQuery(TaskGroupSql.SELECT_CANCELABLE_TASK_IDS).execute(Tuple.of(group)).map(rows -> {
+            List<UUID> ids = new ArrayList<>();
+            rows.forEach(row -> ids.add(row.getUUID("id")));
+            return ids;
+        });
+    }
+
+    private static GroupWithCounts map(Row row) {
+        Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
+        for (TaskState state : TaskState.values()) {
+            counts.put(state, row.getLong(state.dbName()));
+        }
+        return new GroupWithCounts(row.getUUID("id"), row.getString("description"),
+                row.getBoolean("all_tasks_dispatched"), counts);
+    }
+}
