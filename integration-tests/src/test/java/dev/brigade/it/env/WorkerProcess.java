@@ -103,6 +103,11 @@ public final class WorkerProcess implements AutoCloseable {
         return workerName != null && workerName.startsWith(pid() + "@");
     }
 
+    /** CPU time this process has used so far (zero when the platform does not tell). */
+    public Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

@@ -5,6 +5,7 @@ import dev.brigade.it.check.TaskRecord;
 import dev.brigade.it.db.TaskSpec;
 import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
+import dev.brigade.it.env.WorkerProcess;
 import dev.brigade.it.env.WorkerSpec;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,13 +44,15 @@ class ManyWorkersIT {
     void everyTaskCompletesAndNoInvariantBreaks(ConnectionMode mode) {
         long seed = System.nanoTime();
         List<TaskSpec> specs = randomTasks(new Random(seed), mode.name());
-        env.startWorkers(4, WorkerSpec.of(mode).concurrency(4));
+        List<WorkerProcess> workers = env.startWorkers(4, WorkerSpec.of(mode).concurrency(4));
+        Duration workerCpuBefore = cpu(workers);
 
         long start = System.nanoTime();
         List<UUID> ids = env.dispatcher().dispatchAll(specs, 8);
         double dispatchSeconds = (System.nanoTime() - start) / 1e9;
         env.awaitAllFinal(Duration.ofSeconds(240));
         double wallSeconds = (System.nanoTime() - start) / 1e9;
+        double workerCpuSeconds = cpu(workers).minus(workerCpuBefore).toMillis() / 1000.0;
 
         List<TaskRecord> tasks = env.tasks().get(ids);
         Map<TaskState, Long> states = tasks.stream().collect(Collectors.groupingBy(TaskRecord::state, Collectors.counting()));
@@ -59,12 +62,26 @@ class ManyWorkersIT {
         double dbSeconds = Duration.between(firstCreated, lastFinished).toNanos() / 1e9;
         long workersUsed = tasks.stream().map(TaskRecord::worker).distinct().count();
         System.out.printf("[throughput] %s: %d tasks on 4 workers x 4 in %.2f s (first created to last finished): %.0f tasks/s;"
-                        + " dispatch took %.2f s (%.0f tasks/s); wall time to all final %.2f s; tasks ran on %d workers; seed %d%n",
+                        + " dispatch took %.2f s (%.0f tasks/s); wall time to all final %.2f s; tasks ran on %d workers;"
+                        + " worker CPU %.1f s (%.1f ms/task); load average %s; seed %d%n",
                 mode, TASKS, dbSeconds, TASKS / dbSeconds, dispatchSeconds, TASKS / dispatchSeconds, wallSeconds,
-                workersUsed, seed);
+                workersUsed, workerCpuSeconds, workerCpuSeconds * 1000 / TASKS, loadAverage(), seed);
 
         env.assertInvariants();
         assertThat(env.tasks().leftoverReservations()).as("reservations left by final tasks").isZero();
+    }
+
+    private static Duration cpu(List<WorkerProcess> workers) {
+        return workers.stream().map(WorkerProcess::cpuTime).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** The machine's 1-minute load average: the figure above means little on a busy machine. */
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Each task exclusive on 0-2 and shared on 0-2 distinct resources out of 50. */
