@@ -3,7 +3,7 @@ package dev.brigade.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.core.db.AppStatusSql;
 import dev.brigade.core.db.TaskStore;
-import dev.brigade.worker.execute.TaskErrors;
+import dev.brigade.core.task.TaskErrors;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -20,6 +20,11 @@ public final class TaskErrors {
         return JsonNodeFactory.instance.objectNode().put("description", description);
     }
 
+    /** The error of a task whose worker vanished while it ran. */
+    public static JsonNode missingWorker(String workerName) {
+        return description("worker " + (workerName == null ? "(unknown)" : workerName) + " has gone missing");
+    }
+
     public static JsonNode of(Throwable failure) {
         if (failure instanceof TaskFailure) {
             return description(failure.getMessage());

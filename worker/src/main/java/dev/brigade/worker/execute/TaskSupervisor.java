@@ -6,6 +6,7 @@ import dev.brigade.core.dispatch.Dispatcher;
 import dev.brigade.core.handler.TaskHandler;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.task.Task;
+import dev.brigade.core.task.TaskErrors;
 import dev.brigade.core.task.TaskState;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.ProcessExit;
