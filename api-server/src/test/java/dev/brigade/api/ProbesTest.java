@@ -43,6 +43,17 @@ class ProbesTest extends ApiTestBase {
     }
 
     @Test
+    void metricsAreServedInThePrometheusFormat() {
+        given().get("/api/v1/tasks?limit=1").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds"));
+    }
+
+    @Test
+    void anUnknownPathIs404() {
+        given().get("/api/v1/nothing-here").then().statusCode(404);
+    }
+
+    @Test
     void theOpenApiDocumentDescribesTheTaskEndpoints() {
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/tasks"));
     }

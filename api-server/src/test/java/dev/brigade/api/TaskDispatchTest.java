@@ -86,6 +86,14 @@ class TaskDispatchTest extends ApiTestBase {
     }
 
     @Test
+    void aCorrelationIdOver256CharactersIsA400() {
+        long before = taskRows();
+        given().contentType(ContentType.JSON).header("Correlation-ID", "c".repeat(257)).body(echo())
+                .post("/api/v1/tasks").then().statusCode(400).body("errors.field", hasItem("logging_cid"));
+        assertThat(taskRows()).isEqualTo(before);
+    }
+
+    @Test
     void withoutACorrelationIdOneIsGeneratedAndEchoed() {
         String header = post(echo()).statusCode(202).extract().header("Correlation-ID");
         assertThat(header).isNotBlank();
