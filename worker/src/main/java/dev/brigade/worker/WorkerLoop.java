@@ -40,6 +40,7 @@ public class WorkerLoop {
     private final Doorbell doorbell = new Doorbell();
     private final AtomicBoolean unblockWanted = new AtomicBoolean(true);
     private volatile boolean intakeOpen = true;
+    private long lastCancelPoll = System.nanoTime();
     private volatile Runnable onDrained = () -> { };
     private Thread thread;
 
@@ -96,7 +97,9 @@ public class WorkerLoop {
                 if (!rung) {
                     unblockWanted.set(true); // the safety poll also looks for lost releases
                 }
-                if (!rung || pollMode) {
+                // a busy worker is rung all the time: poll for lost cancels by the clock instead
+                if (pollMode || System.nanoTime() - lastCancelPoll >= idleTimeout.toNanos()) {
+                    lastCancelPoll = System.nanoTime();
                     pollCancels();
                 }
             } catch (InterruptedException e) {
