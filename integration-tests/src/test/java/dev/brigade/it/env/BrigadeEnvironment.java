@@ -6,6 +6,7 @@ import dev.brigade.it.check.InvariantChecker;
 import dev.brigade.it.check.TaskRecord;
 import dev.brigade.it.db.TaskReader;
 import dev.brigade.it.db.TestDispatcher;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -48,6 +49,9 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     @Override
     public void beforeAll(ExtensionContext context) {
         classFolder = context.getRequiredTestClass().getSimpleName();
+        // Mutiny's context propagation initialises itself on first use and races when two threads
+        // do that at once ("ContextManagerProvider already set"): do it here, on one thread.
+        Uni.createFrom().item(1).map(x -> x).await().indefinitely();
         database = TestDatabase.create();
         databaseName = database.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
         vertx = Vertx.vertx();
