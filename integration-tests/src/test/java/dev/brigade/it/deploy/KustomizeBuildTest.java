@@ -3,9 +3,9 @@ package dev.brigade.it.deploy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.io.IOException;
@@ -72,9 +72,15 @@ class KustomizeBuildTest {
                 components:
                   - %1$s/components/native-worker
                 """.formatted(toDeploy));
-        Container worker = deployment(build(RepositoryFiles.relative(overlay)), "brigade-worker").getSpec().getTemplate().getSpec().getContainers().getFirst();
-        assertThat(worker.getImage()).contains("worker-native");
-        assertThat(worker.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
+        try {
+            Container worker = deployment(build(RepositoryFiles.relative(overlay)), "brigade-worker")
+                    .getSpec().getTemplate().getSpec().getContainers().getFirst();
+            assertThat(worker.getImage()).contains("worker-native");
+            assertThat(worker.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
+        } finally {
+            Files.deleteIfExists(overlay.resolve("kustomization.yaml"));
+            Files.deleteIfExists(overlay);
+        }
     }
 
     private static Deployment deployment(List<Manifest> manifests, String name) {
