@@ -35,18 +35,18 @@ class ProbesAndPortsTest {
     }
 
     @Test
-    void metricsAnnotationsPointAtServedMetrics() {
+    void podsAreScrapedExactlyWhereTheProgramServesMetrics() {
         for (var entry : Map.of("brigade-worker", ProgramSettings.WORKER, "brigade-api-server", ProgramSettings.API_SERVER).entrySet()) {
-            Deployment deployment = Workloads.deployment(entry.getKey());
-            Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
-            if (annotations == null || !"true".equals(annotations.get("prometheus.io/scrape"))) {
-                continue;
-            }
+            Map<String, String> annotations = Workloads.deployment(entry.getKey()).getSpec().getTemplate().getMetadata().getAnnotations();
+            boolean scraped = annotations != null && "true".equals(annotations.get("prometheus.io/scrape"));
             ProgramSettings program = entry.getValue();
-            assertThat(program.servesMetrics()).as(entry.getKey() + " is scraped, so it must serve Prometheus metrics").isTrue();
-            assertThat(annotations.get("prometheus.io/path")).as(entry.getKey() + " metrics path").isEqualTo(program.metricsPath());
-            assertThat(annotations.get("prometheus.io/port")).as(entry.getKey() + " metrics port")
-                    .isEqualTo(String.valueOf(program.probePort()));
+            assertThat(scraped).as(entry.getKey() + " is scraped exactly when " + program.module() + " serves Prometheus metrics")
+                    .isEqualTo(program.servesMetrics());
+            if (scraped) {
+                assertThat(annotations.get("prometheus.io/path")).as(entry.getKey() + " metrics path").isEqualTo(program.metricsPath());
+                assertThat(annotations.get("prometheus.io/port")).as(entry.getKey() + " metrics port")
+                        .isEqualTo(String.valueOf(program.probePort()));
+            }
         }
     }
 
