@@ -86,7 +86,7 @@ class DeepQueueBenchmark {
         UUID me = UUID.randomUUID();
         pool.preparedQuery(AppStatusSql.REGISTER).execute(Tuple.of(me, "bench@host", "worker", "{}", 3600.0))
                 .await().atMost(WAIT);
-        TaskStore.ClaimNext claim = new TaskStore.ClaimNext(me, "bench@host", Map.of(), 16, Duration.ZERO);
+        TaskStore.ClaimNext claim = new TaskStore.ClaimNext(me, "bench@host", Map.of());
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             Task task = TaskStore.claimNext(pool, claim).await().atMost(WAIT).orElseThrow();

@@ -45,14 +45,6 @@ public interface WorkerConfig {
     @WithDefault("1S")
     Duration pollInterval();
 
-    /** How many of the oldest claimable tasks a claim chooses among (spreads workers apart). */
-    @WithDefault("16")
-    int claimWindow();
-
-    /** The random spread over creation time used to choose within the claim window. */
-    @WithDefault("0.05S")
-    Duration claimSpread();
-
     /** Released resources consumed per unblock statement. */
     @WithDefault("1000")
     int unblockBatch();

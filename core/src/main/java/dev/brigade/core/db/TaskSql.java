@@ -47,34 +47,27 @@ public final class TaskSql {
             SELECT id FROM task WHERE parent_task = $1 ORDER BY created_at, id""";
 
     /**
-     * The claim, one statement. The inner select walks the claimable partial index in order
-     * (immediate first, then FIFO) and keeps a small window, so the cost does not grow with the
-     * queue; the outer select spreads workers over that window with a random offset on creation
-     * time and locks one row with SKIP LOCKED, so many workers do not fight over the same row.
-     * The conditions are repeated outside because a row that another worker claimed (or even
-     * finished) and committed meanwhile is re-checked against the outer conditions only: without
-     * the state test, a task finished in that window would be claimed again.
+     * The claim, one statement: lock the first claimable task (immediate first, then FIFO) that
+     * no other worker has locked, and take it. SKIP LOCKED keeps workers off each other's rows
+     * without waiting, and the whole test sits in one query level, so a row another worker
+     * claimed (or even finished) and committed meanwhile is re-checked against all of it under
+     * the row lock. The walk follows the claimable partial index, so its cost does not grow with
+     * the queue. (A random spread over a window of candidates, as DESIGN.md suggests, made the
+     * planner join the window against every claimable row: 130 ms per claim at 2k tasks.)
      * A worker never runs a task that asks for newer components than it has, but may finish the
      * cancel of any task. The worker's name is recorded unless the task already ran (then the
      * name of the process that ran it stays, to say which one went missing).
-     * $1 app_lock (me), $2 my name, $3 my versions, $4 window size, $5 random spread.
+     * $1 app_lock (me), $2 my name, $3 my versions.
      */
     public static final String CLAIM_NEXT = """
             WITH candidate AS (
                 SELECT id
                 FROM task
-                WHERE id IN (
-                        SELECT id FROM task
-                        WHERE state IN ('waiting', 'running', 'canceling')
-                          AND unblocked_at IS NOT NULL
-                          AND app_lock IS NULL
-                          AND (state = 'canceling' OR brigade_versions_satisfied(versions, $3::text::jsonb))
-                        ORDER BY immediate DESC, created_at, id
-                        LIMIT $4)
-                  AND state IN ('waiting', 'running', 'canceling')
+                WHERE state IN ('waiting', 'running', 'canceling')
                   AND unblocked_at IS NOT NULL
                   AND app_lock IS NULL
-                ORDER BY immediate DESC, created_at + random() * make_interval(secs => $5::float8)
+                  AND (state = 'canceling' OR brigade_versions_satisfied(versions, $3::text::jsonb))
+                ORDER BY immediate DESC, created_at, id
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED)
             UPDATE task

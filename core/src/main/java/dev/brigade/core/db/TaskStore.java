@@ -35,8 +35,7 @@ public final class TaskStore {
     }
 
     /** Who claims and what it can run. */
-    public record ClaimNext(UUID appLock, String workerName, Map<String, String> versions, int window,
-                            Duration spread) {
+    public record ClaimNext(UUID appLock, String workerName, Map<String, String> versions) {
     }
 
     /** How a held task ends: the state and body to write, and what applies if it was canceled meanwhile. */
@@ -88,8 +87,7 @@ public final class TaskStore {
 
     public static Uni<Optional<Task>> claimNext(SqlClient client, ClaimNext claim) {
         return client.preparedQuery(TaskSql.CLAIM_NEXT)
-                .execute(Tuple.of(claim.appLock(), claim.workerName(), Json.write(claim.versions()),
-                        claim.window(), seconds(claim.spread())))
+                .execute(Tuple.of(claim.appLock(), claim.workerName(), Json.write(claim.versions())))
                 .map(TaskStore::firstTask);
     }
 

@@ -72,7 +72,7 @@ abstract class SqlTestSupport {
     }
 
     Optional<Task> claim(UUID who, Map<String, String> versions) {
-        return TaskStore.claimNext(pool, new TaskStore.ClaimNext(who, "test@host", versions, 16, Duration.ZERO))
+        return TaskStore.claimNext(pool, new TaskStore.ClaimNext(who, "test@host", versions))
                 .await().atMost(WAIT);
     }
 

@@ -21,8 +21,7 @@ public class TaskClaimer {
     public TaskClaimer(Pool pool, WorkerIdentity identity, WorkerConfig config, WorkerMetrics metrics) {
         this.pool = pool;
         this.metrics = metrics;
-        this.claim = new TaskStore.ClaimNext(identity.id(), identity.name(), identity.versions(),
-                config.claimWindow(), config.claimSpread());
+        this.claim = new TaskStore.ClaimNext(identity.id(), identity.name(), identity.versions());
     }
 
     public Optional<Task> claimNext() {
