@@ -131,7 +131,9 @@ public class WorkerLifecycle {
         if (exited.getCount() == 0) {
             return;
         }
-        listener.stop();
+        if (signals.mode() == SignalsConfig.Mode.LISTEN) {
+            listener.stop();
+        }
         try {
             heartbeat.deregister();
             LOG.infof("worker %s stopped; its app_status row is deleted", identity.name());

@@ -16,8 +16,15 @@ public class WorkerMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) throws Exception {
-        Signal.handle(new Signal("TERM"), signal -> lifecycle.requestStop());
-        Signal.handle(new Signal("INT"), signal -> lifecycle.requestStop());
+        // The JVM runs signal handlers on a thread of its own whose class loader cannot see the
+        // application's classes; beans first touched there would fail to load.
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                Thread.currentThread().setContextClassLoader(application);
+                lifecycle.requestStop();
+            });
+        }
         return lifecycle.awaitExit();
     }
 }
