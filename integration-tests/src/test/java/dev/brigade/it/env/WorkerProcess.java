@@ -122,6 +122,30 @@ public final class WorkerProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    /** SIGSTOP: the process freezes (a paused VM, a stalled node), its threads and timers with it. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: the frozen process resumes where it was. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits for the process to end; its exit code. */
     public int awaitExit(Duration timeout) {
         try {
@@ -158,6 +182,7 @@ public final class WorkerProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
+            signal("CONT"); // a frozen process would not die of SIGTERM
             process.destroyForcibly();
         }
         try {

@@ -7,6 +7,7 @@ import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.WorkerProcess;
 import dev.brigade.it.env.WorkerSpec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,6 +58,34 @@ class MissingWorkerIT {
         TaskRecord completed = env.awaitFinal(after, Duration.ofSeconds(30));
         assertThat(completed.state()).isEqualTo(TaskState.COMPLETED);
         assertThat(workers).filteredOn(w -> w != victim).allMatch(WorkerProcess::alive, "alive");
+        env.assertInvariants();
+    }
+
+    /**
+     * A worker frozen (SIGSTOP) past its ttl is judged missing and its task fails like a killed
+     * worker's. When it thaws it must not carry on as if it held anything: it finds its row gone
+     * and halts (exit code 3) instead of taking or finishing tasks.
+     */
+    @Test
+    void aFrozenWorkerJudgedMissingHaltsWhenItThaws() {
+        List<WorkerProcess> workers = env.startWorkers(2, WorkerSpec.of(ConnectionMode.DIRECT).concurrency(1).ttl(TTL));
+        UUID id = env.dispatcher().dispatch(TaskSpec.sleep(300).exclusive("repository:frozen"));
+        TaskRecord running = env.awaitState(id, TaskState.RUNNING, Duration.ofSeconds(30));
+        WorkerProcess frozen = env.workerNamed(running.worker());
+
+        frozen.freeze();
+        TaskRecord failed = env.awaitFinal(id, FAILED_WITHIN.plusSeconds(20));
+        assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+        assertThat(failed.errorDescription()).isEqualTo("worker " + running.worker() + " has gone missing");
+        assertThat(env.tasks().appStatusExists(running.worker())).as("the frozen worker's row was removed").isFalse();
+
+        frozen.thaw();
+        assertThat(frozen.awaitExit(Duration.ofSeconds(30)))
+                .as("a worker that finds itself judged missing halts; log %s", frozen.log()).isEqualTo(3);
+        assertThat(env.tasks().get(id)).as("its task stays as the janitor left it").isEqualTo(failed);
+        UUID after = env.dispatcher().dispatch(TaskSpec.echo(2).exclusive("repository:frozen"));
+        assertThat(env.awaitFinal(after, Duration.ofSeconds(30)).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(workers).filteredOn(w -> w != frozen).allMatch(WorkerProcess::alive, "alive");
         env.assertInvariants();
     }
 }
