@@ -18,6 +18,10 @@ public class DatabaseUrlConfigSource implements ConfigSource {
     public static final String DB_DIRECT_URL = "BRIGADE_DB_DIRECT_URL";
     /** The direct URL in the reactive client's form, for the LISTEN connection. */
     public static final String DIRECT_URL_PROPERTY = "brigade.db.direct-url";
+    /** The CA file of the direct URL's sslrootcert, for the LISTEN connection's trust options. */
+    public static final String DIRECT_SSL_ROOT_CERT_PROPERTY = "brigade.db.direct-ssl-root-cert";
+    /** Whether the direct URL asked for sslmode=verify-full (host name verification). */
+    public static final String DIRECT_VERIFY_HOST_PROPERTY = "brigade.db.direct-verify-host";
 
     private final Map<String, String> properties;
 
@@ -36,6 +40,17 @@ public class DatabaseUrlConfigSource implements ConfigSource {
         map.put("quarkus.datasource.reactive.url", pooledUrls.reactive());
         map.put("quarkus.datasource.jdbc.url", directUrls.jdbc());
         map.put(DIRECT_URL_PROPERTY, directUrls.reactive());
+        if (pooledUrls.sslRootCert() != null) {
+            map.put("quarkus.datasource.reactive.trust-certificate-pem", "true");
+            map.put("quarkus.datasource.reactive.trust-certificate-pem.certs", pooledUrls.sslRootCert());
+        }
+        if (pooledUrls.verifyHost()) {
+            map.put("quarkus.datasource.reactive.hostname-verification-algorithm", "HTTPS");
+        }
+        if (directUrls.sslRootCert() != null) {
+            map.put(DIRECT_SSL_ROOT_CERT_PROPERTY, directUrls.sslRootCert());
+        }
+        map.put(DIRECT_VERIFY_HOST_PROPERTY, Boolean.toString(directUrls.verifyHost()));
         this.properties = Map.copyOf(map);
     }
 

@@ -12,8 +12,11 @@ import java.util.List;
  * An operator's database URL, {@code postgresql://user:pass@host:port/db?sslmode=…}, in the two
  * forms the programs need: as it is for the reactive client, and as a JDBC URL (pgjdbc takes no
  * user info in the authority, so user and password move into the query) for Flyway.
+ * {@code sslrootcert} (a CA file) is a libpq/pgjdbc parameter the reactive client does not take
+ * in a URL: it is lifted out into {@link #sslRootCert()} for the reactive client's trust options,
+ * and {@code sslmode=verify-full} also asks it to verify the host name.
  */
-public record DatabaseUrls(String reactive, String jdbc) {
+public record DatabaseUrls(String reactive, String jdbc, String sslRootCert, boolean verifyHost) {
     public static final int DEFAULT_LOCAL_PORT = 54329;
     public static final String DEFAULT_LOCAL_URL = "postgresql://postgres@localhost:" + DEFAULT_LOCAL_PORT + "/brigade";
 
@@ -28,6 +31,9 @@ public record DatabaseUrls(String reactive, String jdbc) {
             throw new IllegalArgumentException("a database URL looks like postgresql://user:pass@host:port/db");
         }
         List<String> query = new ArrayList<>();
+        List<String> reactiveQuery = new ArrayList<>();
+        String sslRootCert = null;
+        boolean verifyHost = false;
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
             String[] parts = userInfo.split(":", 2);
@@ -38,11 +44,24 @@ public record DatabaseUrls(String reactive, String jdbc) {
         }
         if (uri.getRawQuery() != null) {
             query.add(uri.getRawQuery());
+            for (String parameter : uri.getRawQuery().split("&")) {
+                String[] kv = parameter.split("=", 2);
+                String value = kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+                if (kv[0].equals("sslrootcert")) {
+                    sslRootCert = value;
+                } else {
+                    verifyHost |= kv[0].equals("sslmode") && value.equals("verify-full");
+                    reactiveQuery.add(parameter);
+                }
+            }
         }
         String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String jdbc = "jdbc:postgresql://" + uri.getHost() + port + path + (query.isEmpty() ? "" : "?" + String.join("&", query));
-        return new DatabaseUrls(uri.toString(), jdbc);
+        String reactive = uri.getScheme() + "://" + (userInfo == null ? "" : userInfo + "@") + uri.getRawAuthority()
+                .substring(userInfo == null ? 0 : userInfo.length() + 1) + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (reactiveQuery.isEmpty() ? "" : "?" + String.join("&", reactiveQuery));
+        return new DatabaseUrls(reactive, jdbc, sslRootCert, verifyHost);
     }
 
     private static String reencode(String raw) {

@@ -15,6 +15,16 @@ class DatabaseUrlsTest {
     }
 
     @Test
+    void theCaFileIsLiftedOutOfTheReactiveUrlAndVerifyFullAsksForHostVerification() {
+        DatabaseUrls urls = DatabaseUrls.parse("postgresql://u:p@db:5432/d?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem");
+        assertThat(urls.reactive()).isEqualTo("postgresql://u:p@db:5432/d?sslmode=verify-full");
+        assertThat(urls.jdbc()).isEqualTo("jdbc:postgresql://db:5432/d?user=u&password=p&sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem");
+        assertThat(urls.sslRootCert()).isEqualTo("/etc/ca.pem");
+        assertThat(urls.verifyHost()).isTrue();
+        assertThat(DatabaseUrls.parse("postgresql://h/d?sslmode=require").verifyHost()).isFalse();
+    }
+
+    @Test
     void postgresSchemeAndMissingPortAreAccepted() {
         assertThat(DatabaseUrls.parse("postgres://u@h/d").jdbc()).isEqualTo("jdbc:postgresql://h/d?user=u");
     }

@@ -4,6 +4,7 @@ import dev.brigade.core.config.DatabaseUrlConfigSource;
 import dev.brigade.core.signal.Signal;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -13,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Signals mode {@code listen}: one LISTEN session straight to PostgreSQL (a transaction-mode
@@ -26,7 +28,7 @@ public class PgSignalListener {
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final Vertx vertx;
-    private final String directUrl;
+    private final PgConnectOptions options;
     private final Emitter<String> wakeups;
     private final Emitter<String> cancels;
     private final Emitter<String> metrics;
@@ -34,18 +36,24 @@ public class PgSignalListener {
 
     public PgSignalListener(Vertx vertx,
                             @ConfigProperty(name = DatabaseUrlConfigSource.DIRECT_URL_PROPERTY) String directUrl,
+                            @ConfigProperty(name = DatabaseUrlConfigSource.DIRECT_SSL_ROOT_CERT_PROPERTY) Optional<String> caFile,
+                            @ConfigProperty(name = DatabaseUrlConfigSource.DIRECT_VERIFY_HOST_PROPERTY, defaultValue = "false") boolean verifyHost,
                             @Channel(SignalChannels.WAKEUP) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> wakeups,
                             @Channel(SignalChannels.CANCEL) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> cancels,
                             @Channel(SignalChannels.METRICS) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> metrics) {
         this.vertx = vertx;
-        this.directUrl = directUrl;
+        this.options = PgConnectOptions.fromUri(directUrl);
+        caFile.ifPresent(file -> options.setPemTrustOptions(new PemTrustOptions().addCertPath(file)));
+        if (verifyHost) {
+            options.setHostnameVerificationAlgorithm("HTTPS");
+        }
         this.wakeups = wakeups;
         this.cancels = cancels;
         this.metrics = metrics;
     }
 
     public void start() {
-        PgSubscriber sub = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(directUrl))
+        PgSubscriber sub = PgSubscriber.subscriber(vertx, options)
                 .reconnectPolicy(attempt -> RECONNECT_DELAY.toMillis());
         sub.channel(Signal.Channel.WAKEUP.pgName())
                 .subscribeHandler(() -> send(wakeups, Signal.HANDLE.payload()))
