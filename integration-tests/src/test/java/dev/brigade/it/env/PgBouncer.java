@@ -93,9 +93,14 @@ public final class PgBouncer implements AutoCloseable {
     private static Path binary() {
         Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
                 .filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, "pgbouncer"));
-        return Stream.concat(onPath, BINARIES.stream()).filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new IllegalStateException(
-                        "pgbouncer is not installed: the PgBouncer scenarios need it (apt-get install -y pgbouncer)"));
+        return firstExecutable(Stream.concat(onPath, BINARIES.stream()).toList());
+    }
+
+    /** The first executable candidate; a missing PgBouncer fails the test (never skips it). */
+    static Path firstExecutable(List<Path> candidates) {
+        return candidates.stream().filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IllegalStateException("pgbouncer is not installed (looked for " + candidates
+                        + "): the PgBouncer scenarios need it; install it with apt-get install -y pgbouncer"));
     }
 
     private static String config(URI server, String user, String password, int port, Path users) {

@@ -15,8 +15,11 @@ public final class Programs {
 
     /** The worker's runnable jar; fails with the command that builds it when it is missing. */
     public static Path workerJar() {
-        Path jar = Path.of(System.getProperty(WORKER_JAR, "../worker/target/quarkus-app/quarkus-run.jar"))
-                .toAbsolutePath().normalize();
+        return existingWorkerJar(Path.of(System.getProperty(WORKER_JAR, "../worker/target/quarkus-app/quarkus-run.jar")));
+    }
+
+    static Path existingWorkerJar(Path path) {
+        Path jar = path.toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the packaged worker is missing: " + jar
                     + " (build it first: ./mvnw -pl worker package -DskipTests, or run ./mvnw verify at the root)");
