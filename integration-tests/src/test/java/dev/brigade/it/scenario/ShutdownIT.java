@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +46,48 @@ class ShutdownIT {
         env.startWorker(WorkerSpec.of(mode).concurrency(1));
         assertThat(env.awaitFinal(queuedAfterStop, Duration.ofSeconds(30)).state())
                 .isEqualTo(TaskState.COMPLETED);
+        env.assertInvariants();
+    }
+
+    /**
+     * A task that outlasts the shutdown: with brigade.worker.shutdown-grace it is aborted when the
+     * grace runs out; without one, a second SIGTERM aborts it at once. Either way it is recorded
+     * failed ("aborted during worker shutdown"), the worker halts with exit code 3, and its
+     * resource is free again once the janitor has removed the halted worker.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ConnectionMode.class, names = {"DIRECT"})
+    void aTaskThatOutlastsTheShutdownIsAbortedAndRecordedFailed(ConnectionMode mode) {
+        WorkerProcess noGrace = env.startWorker(WorkerSpec.of(mode).concurrency(1));
+        UUID first = env.dispatcher().dispatch(TaskSpec.sleep(300).exclusive("repository:S1"));
+        TaskRecord firstRunning = env.awaitState(first, TaskState.RUNNING, Duration.ofSeconds(30));
+        WorkerProcess withGrace = env.startWorker(WorkerSpec.of(mode).concurrency(1)
+                .with("brigade.worker.shutdown-grace", "2S"));
+        UUID second = env.dispatcher().dispatch(TaskSpec.sleep(300).exclusive("repository:S2"));
+        TaskRecord secondRunning = env.awaitState(second, TaskState.RUNNING, Duration.ofSeconds(30));
+        assertThat(noGrace.named(firstRunning.worker()) && withGrace.named(secondRunning.worker()))
+                .as("each worker runs one of the tasks: %s / %s", firstRunning, secondRunning).isTrue();
+
+        withGrace.terminate();
+        noGrace.terminate();
+        assertThat(withGrace.awaitExit(Duration.ofSeconds(30)))
+                .as("the grace ran out: exit code; log %s", withGrace.log()).isEqualTo(3);
+        assertThat(noGrace.alive()).as("without a grace the worker waits for its task").isTrue();
+        assertThat(env.tasks().get(first).state()).isEqualTo(TaskState.RUNNING);
+        noGrace.terminate();
+        assertThat(noGrace.awaitExit(Duration.ofSeconds(30)))
+                .as("a second SIGTERM aborts: exit code; log %s", noGrace.log()).isEqualTo(3);
+
+        for (UUID id : List.of(first, second)) {
+            TaskRecord aborted = env.tasks().get(id);
+            assertThat(aborted.state()).as("%s", aborted).isEqualTo(TaskState.FAILED);
+            assertThat(aborted.errorDescription()).isEqualTo("aborted during worker shutdown");
+        }
+        env.startWorker(WorkerSpec.of(mode).concurrency(2));
+        UUID afterFirst = env.dispatcher().dispatch(TaskSpec.echo(1).exclusive("repository:S1"));
+        UUID afterSecond = env.dispatcher().dispatch(TaskSpec.echo(2).exclusive("repository:S2"));
+        assertThat(env.awaitFinal(afterFirst, Duration.ofSeconds(45)).state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(env.awaitFinal(afterSecond, Duration.ofSeconds(45)).state()).isEqualTo(TaskState.COMPLETED);
         env.assertInvariants();
     }
 }
