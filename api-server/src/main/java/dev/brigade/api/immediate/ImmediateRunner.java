@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.api.config.ApiConfig;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.HandlerContext;
 import dev.brigade.core.handler.TaskHandler;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.signal.Signal;
@@ -74,7 +75,7 @@ public class ImmediateRunner {
     }
 
     private Uni<Outcome> execute(TaskHandler handler, Task task) {
-        ImmediateRun run = new ImmediateRun(task, presence.name(), pool, dispatcher);
+        HandlerContext run = new HandlerContext(task, presence.name(), pool, dispatcher);
         CompletableFuture<Outcome> ended = new CompletableFuture<>();
         Future<?> thread = threads.submit(() -> ended.complete(runHandler(handler, task, run)));
         Outcome timedOut = Outcome.failed(TaskErrors.description(
@@ -82,7 +83,7 @@ public class ImmediateRunner {
         // copy(): a timeout cancels what it waits on, and must not cancel the record of the end itself
         return Uni.createFrom().completionStage(ended::copy)
                 .ifNoItem().after(timeLimit).recoverWithUni(() -> {
-                    run.requestStop();
+                    run.requestCancel();
                     thread.cancel(true);
                     return Uni.createFrom().completionStage(ended::copy)
                             .ifNoItem().after(STOP_GRACE).recoverWithItem(() -> {
@@ -93,7 +94,7 @@ public class ImmediateRunner {
                 });
     }
 
-    private static Outcome runHandler(TaskHandler handler, Task task, ImmediateRun run) {
+    private static Outcome runHandler(TaskHandler handler, Task task, HandlerContext run) {
         try {
             JsonNode result = handler.run(task.args(), run);
             return new Outcome(TaskState.COMPLETED, result, null);

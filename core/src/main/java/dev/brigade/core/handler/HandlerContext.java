@@ -1,8 +1,7 @@
-package dev.brigade.api.immediate;
+package dev.brigade.core.handler;
 
 import dev.brigade.core.db.ProgressStore;
 import dev.brigade.core.dispatch.Dispatcher;
-import dev.brigade.core.handler.TaskContext;
 import dev.brigade.core.task.DispatchRequest;
 import dev.brigade.core.task.Task;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -10,25 +9,38 @@ import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Duration;
 import java.util.UUID;
 
-/** One immediate task running in this process: the context its handler sees and its stop flag. */
-final class ImmediateRun implements TaskContext {
+/**
+ * The context a handler sees while a process runs its task, the same in a worker and in the
+ * api-server: progress reports and children go to the database, and a stop flag the process sets
+ * when the task is canceled or over its time limit.
+ */
+public class HandlerContext implements TaskContext {
     private static final Duration DB_WAIT = Duration.ofSeconds(30);
 
     private final Task task;
     private final String processName;
     private final Pool pool;
     private final Dispatcher dispatcher;
-    private volatile boolean stopRequested;
+    private volatile boolean cancelRequested;
 
-    ImmediateRun(Task task, String processName, Pool pool, Dispatcher dispatcher) {
+    public HandlerContext(Task task, String processName, Pool pool, Dispatcher dispatcher) {
         this.task = task;
         this.processName = processName;
         this.pool = pool;
         this.dispatcher = dispatcher;
     }
 
-    void requestStop() {
-        stopRequested = true;
+    public Task task() {
+        return task;
+    }
+
+    /** Raises the stop flag; true the first time only, so one request triggers one escalation. */
+    public synchronized boolean requestCancel() {
+        if (cancelRequested) {
+            return false;
+        }
+        cancelRequested = true;
+        return true;
     }
 
     @Override
@@ -43,7 +55,7 @@ final class ImmediateRun implements TaskContext {
 
     @Override
     public boolean cancelRequested() {
-        return stopRequested;
+        return cancelRequested;
     }
 
     @Override
