@@ -77,8 +77,34 @@ public final class PgBouncer implements AutoCloseable {
         return port;
     }
 
+    /** SIGSTOP: every connection through it hangs without an error, like a partitioned network. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: it serves again. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            if (new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
+        if (process.isAlive()) {
+            signal("CONT"); // a frozen process would not act on SIGTERM
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
