@@ -63,6 +63,33 @@ class CancelIT {
     }
 
     /**
+     * A waiting exclusive task is all that keeps a shared one behind it from joining a running
+     * shared one (FIFO). Canceling the exclusive one must let the shared one start at once, while
+     * the first still runs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ConnectionMode.class, names = {"DIRECT"})
+    void cancelingTheWaitingWriterLetsTheReaderBehindItJoinTheRunningReader(ConnectionMode mode) {
+        env.startWorker(WorkerSpec.of(mode).concurrency(3));
+        String r = "repository:R-" + mode.name();
+        UUID runningReader = env.dispatcher().dispatch(TaskSpec.sleep(60).shared(r));
+        env.awaitState(runningReader, TaskState.RUNNING, Duration.ofSeconds(30));
+        UUID writer = env.dispatcher().dispatch(TaskSpec.echo(1).exclusive(r));
+        UUID queuedReader = env.dispatcher().dispatch(TaskSpec.sleep(0.2).shared(r));
+        assertThat(env.tasks().get(queuedReader).unblockedAt()).as("FIFO: the reader waits behind the writer").isNull();
+
+        assertThat(env.dispatcher().cancel(writer)).isEqualTo(TaskState.CANCELING);
+        TaskRecord reader = env.awaitFinal(queuedReader, Duration.ofSeconds(20));
+        assertThat(reader.state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(env.tasks().get(runningReader).state()).as("the first reader still runs").isEqualTo(TaskState.RUNNING);
+        assertThat(env.tasks().get(writer).state()).isEqualTo(TaskState.CANCELED);
+
+        assertThat(env.dispatcher().cancel(runningReader)).isEqualTo(TaskState.CANCELING);
+        env.awaitAllFinal(Duration.ofSeconds(30));
+        env.assertInvariants(Set.of(writer));
+    }
+
+    /**
      * The handler ignores its cancel: after the cancel grace its worker records the task canceled
      * and halts (exit code 3); the other task it ran ends failed with the reason. Both resources
      * are free again once the janitor has removed the halted worker: later tasks complete on the
