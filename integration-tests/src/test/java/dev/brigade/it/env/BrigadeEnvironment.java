@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,7 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     private String classFolder;
     private Path testLogs;
     private final List<WorkerProcess> workers = new ArrayList<>();
+    private final List<ApiServerProcess> apiServers = new ArrayList<>();
     private int workerCount;
 
     @Override
@@ -72,11 +74,13 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     @Override
     public void afterEach(ExtensionContext context) {
         stopWorkers();
+        stopApiServers();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         stopWorkers();
+        stopApiServers();
         try {
             if (pool != null) {
                 pool.closeAndAwait();
@@ -113,6 +117,40 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
 
     public WorkerProcess startWorker(WorkerSpec spec) {
         return startWorkers(1, spec).getFirst();
+    }
+
+    /**
+     * Starts {@code count} workers against a database of the test's own (not this class's), e.g. a
+     * PostgreSQL the test stops and starts; stopped after the test like the others.
+     */
+    public List<WorkerProcess> startWorkers(int count, WorkerSpec spec, String dbUrl, String directUrl) {
+        List<WorkerProcess> started = new ArrayList<>();
+        synchronized (workers) {
+            for (int i = 0; i < count; i++) {
+                String label = "worker-" + (++workerCount);
+                WorkerProcess worker = WorkerProcess.start(label, spec, dbUrl, directUrl, testLogs.resolve(label + ".log"));
+                workers.add(worker);
+                started.add(worker);
+            }
+        }
+        started.stream().map(w -> CompletableFuture.supplyAsync(() -> w.awaitReady(READY_TIMEOUT))).toList()
+                .forEach(CompletableFuture::join);
+        return started;
+    }
+
+    /** Starts the api-server (loopback, a free port) on this class's database and waits until it is ready. */
+    public ApiServerProcess startApiServer(ConnectionMode mode, Map<String, String> properties) {
+        ApiServerProcess api;
+        synchronized (apiServers) {
+            String label = "api-server-" + (apiServers.size() + 1);
+            api = ApiServerProcess.start(label, dbUrl(mode), database.url(), properties, testLogs.resolve(label + ".log"));
+            apiServers.add(api);
+        }
+        return api.awaitReady(READY_TIMEOUT);
+    }
+
+    public ApiServerProcess startApiServer() {
+        return startApiServer(ConnectionMode.DIRECT, Map.of());
     }
 
     /** BRIGADE_DB_URL for a mode: the database itself, or through PgBouncer. */
@@ -181,6 +219,20 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
 
     public List<TaskRecord> assertInvariants() {
         return assertInvariants(Set.of());
+    }
+
+    private void stopApiServers() {
+        List<ApiServerProcess> toStop;
+        synchronized (apiServers) {
+            toStop = new ArrayList<>(apiServers);
+            apiServers.clear();
+        }
+        toStop.forEach(ApiServerProcess::terminate);
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        for (ApiServerProcess api : toStop) {
+            api.awaitExitQuietly(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        toStop.forEach(ApiServerProcess::close);
     }
 
     /**
