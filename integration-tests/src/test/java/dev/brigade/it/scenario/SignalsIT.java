@@ -8,10 +8,10 @@ import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.WorkerProcess;
 import dev.brigade.it.env.WorkerSpec;
+import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
