@@ -4,13 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.util.List;
+import java.util.Map;
 
-/** A task to dispatch: handler name, args, and the resources it holds exclusively and shared. */
-public record TaskSpec(String name, JsonNode args, List<String> exclusive, List<String> shared) {
+/**
+ * A task to dispatch: handler name, args, the resources it holds exclusively and shared, and the
+ * component versions a worker needs to run it (null: the dispatching program's, as in core).
+ */
+public record TaskSpec(String name, JsonNode args, List<String> exclusive, List<String> shared,
+                       Map<String, String> versions) {
 
     public TaskSpec {
         exclusive = List.copyOf(exclusive);
         shared = List.copyOf(shared);
+        versions = versions == null ? null : Map.copyOf(versions);
+    }
+
+    public TaskSpec(String name, JsonNode args, List<String> exclusive, List<String> shared) {
+        this(name, args, exclusive, shared, null);
     }
 
     public static TaskSpec sleep(double seconds) {
@@ -26,14 +36,19 @@ public record TaskSpec(String name, JsonNode args, List<String> exclusive, List<
     }
 
     public TaskSpec exclusive(String... resources) {
-        return new TaskSpec(name, args, List.of(resources), shared);
+        return new TaskSpec(name, args, List.of(resources), shared, versions);
     }
 
     public TaskSpec shared(String... resources) {
-        return new TaskSpec(name, args, exclusive, List.of(resources));
+        return new TaskSpec(name, args, exclusive, List.of(resources), versions);
     }
 
     public TaskSpec resources(List<String> exclusiveResources, List<String> sharedResources) {
-        return new TaskSpec(name, args, exclusiveResources, sharedResources);
+        return new TaskSpec(name, args, exclusiveResources, sharedResources, versions);
+    }
+
+    /** The minimum component versions a worker must have to run it, e.g. {"brigade": "99.0"}. */
+    public TaskSpec versions(Map<String, String> minimum) {
+        return new TaskSpec(name, args, exclusive, shared, minimum);
     }
 }

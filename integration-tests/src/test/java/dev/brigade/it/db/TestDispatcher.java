@@ -58,7 +58,8 @@ public final class TestDispatcher {
     private Uni<Boolean> dispatchUni(UUID id, TaskSpec spec) {
         Reservations reservations = Reservations.of(spec.exclusive(), spec.shared(), DispatchRequest.DEFAULT_DOMAIN);
         TaskStore.NewTask row = new TaskStore.NewTask(id, spec.name(), spec.args(), "it-" + id, reservations,
-                false, true, null, null, BrigadeVersion.components());
+                false, true, null, null,
+                spec.versions() == null ? BrigadeVersion.components() : spec.versions());
         return pool.withTransaction(tx -> TaskStore.lockResources(tx, reservations)
                 .chain(() -> TaskStore.insert(tx, row))
                 .chain(() -> TaskStore.unblockIfFree(tx, id))

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -87,6 +88,34 @@ class CancelIT {
         assertThat(env.dispatcher().cancel(runningReader)).isEqualTo(TaskState.CANCELING);
         env.awaitAllFinal(Duration.ofSeconds(30));
         env.assertInvariants(Set.of(writer));
+    }
+
+    /**
+     * A task that asks for newer components than any worker has is never run, and holds its place
+     * in the queue; but any worker may finish its cancel, which frees the task queued behind it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ConnectionMode.class, names = {"PGBOUNCER_POLL"})
+    void aTaskNoWorkerMayRunIsLeftAloneButItsCancelIsFinished(ConnectionMode mode) {
+        env.startWorker(WorkerSpec.of(mode).concurrency(2));
+        String v = "repository:V-" + mode.name();
+        UUID tooNew = env.dispatcher().dispatch(TaskSpec.echo(1).exclusive(v).versions(Map.of("brigade", "99.0")));
+        UUID behind = env.dispatcher().dispatch(TaskSpec.echo(2).exclusive(v));
+        UUID elsewhere = env.dispatcher().dispatch(TaskSpec.echo(3).exclusive("repository:W-" + mode.name()));
+
+        assertThat(env.awaitFinal(elsewhere, Duration.ofSeconds(30)).state()).isEqualTo(TaskState.COMPLETED);
+        TaskRecord waiting = env.tasks().get(tooNew);
+        assertThat(waiting.state()).as("no worker may run it: %s", waiting).isEqualTo(TaskState.WAITING);
+        assertThat(waiting.unblockedAt()).as("it is free to run").isNotNull();
+        assertThat(waiting.worker()).as("never claimed").isNull();
+        assertThat(env.tasks().get(behind).startedAt()).as("FIFO: the task behind it waits").isNull();
+
+        assertThat(env.dispatcher().cancel(tooNew)).isEqualTo(TaskState.CANCELING);
+        TaskRecord canceled = env.awaitFinal(tooNew, Duration.ofSeconds(30));
+        assertThat(canceled.state()).isEqualTo(TaskState.CANCELED);
+        assertThat(canceled.startedAt()).isNull();
+        assertThat(env.awaitFinal(behind, Duration.ofSeconds(30)).state()).isEqualTo(TaskState.COMPLETED);
+        env.assertInvariants(Set.of(tooNew));
     }
 
     /**
