@@ -42,6 +42,11 @@ public final class WorkerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Programs.java().toString());
         command.addAll(JVM_FLAGS);
+        // a class-data archive of the worker, written by the first worker that exits cleanly and
+        // mapped by the later ones: start-up is most of what these tests spend
+        command.add("-XX:+AutoCreateSharedArchive");
+        command.add("-XX:SharedArchiveFile=" + Programs.workRoot().resolve("worker-cds.jsa"));
+        command.add("-Xlog:cds*=off"); // its notes about classes it skips are no worker's business
         command.add("-Dbrigade.diagnostic-handlers.enabled=true");
         command.add("-Dquarkus.management.port=" + port);
         command.add("-Dbrigade.worker.concurrency=" + spec.concurrency());
