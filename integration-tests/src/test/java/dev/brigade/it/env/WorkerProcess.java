@@ -9,9 +9,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,12 +30,19 @@ public final class WorkerProcess implements AutoCloseable {
     private final Process process;
     private final int managementPort;
     private final Path log;
+    private final CompletableFuture<Instant> exitedAt;
 
     private WorkerProcess(String label, Process process, int managementPort, Path log) {
         this.label = label;
         this.process = process;
         this.managementPort = managementPort;
         this.log = log;
+        this.exitedAt = process.onExit().thenApply(p -> Instant.now());
+    }
+
+    /** When this JVM saw the process end (a few ms after it did); this host's clock, as the database's. */
+    public Instant exitedAt() {
+        return exitedAt.join();
     }
 
     /** Starts the worker; returns at once (see {@link #awaitReady}). */

@@ -138,6 +138,9 @@ class CancelIT {
 
         Instant cancelAt = env.tasks().now();
         assertThat(env.dispatcher().cancel(stubborn)).isEqualTo(TaskState.CANCELING);
+        // queued while the stubborn handler still runs: they may start only once it is gone
+        UUID afterY = env.dispatcher().dispatch(TaskSpec.echo(3).exclusive(y));
+        UUID afterQ = env.dispatcher().dispatch(TaskSpec.echo(4).exclusive(q));
         TaskRecord canceled = env.awaitFinal(stubborn, STUBBORN_CANCELED_WITHIN);
         assertThat(canceled.state()).isEqualTo(TaskState.CANCELED);
         assertThat(Duration.between(cancelAt, canceled.finishedAt())).isLessThan(STUBBORN_CANCELED_WITHIN);
@@ -148,14 +151,13 @@ class CancelIT {
         assertThat(aborted.state()).as("the other task of the halted worker: %s", aborted).isEqualTo(TaskState.FAILED);
         assertThat(aborted.errorDescription()).contains(stubborn.toString()).contains("ignored its cancel");
 
-        // the resources are free again: later tasks on them complete on the surviving worker
-        UUID afterY = env.dispatcher().dispatch(TaskSpec.echo(3).exclusive(y));
-        UUID afterQ = env.dispatcher().dispatch(TaskSpec.echo(4).exclusive(q));
+        // the resources are free again, but only once the halted worker (and its handlers) are gone
         for (UUID after : List.of(afterY, afterQ)) {
             TaskRecord completed = env.awaitFinal(after, Duration.ofSeconds(45));
             assertThat(completed.state()).isEqualTo(TaskState.COMPLETED);
             assertThat(survivor.named(completed.worker())).as("ran on the surviving worker: %s", completed).isTrue();
-            assertThat(completed.startedAt()).isAfterOrEqualTo(canceled.finishedAt());
+            assertThat(completed.startedAt()).as("no handler outlives its reservation: the next task on its resource"
+                    + " started after the halted worker was gone (%s)", holder.exitedAt()).isAfter(holder.exitedAt());
         }
         assertThat(survivor.alive()).isTrue();
         env.assertInvariants();
