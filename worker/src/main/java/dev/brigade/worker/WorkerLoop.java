@@ -13,7 +13,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,6 +43,8 @@ public class WorkerLoop {
     private final AtomicBoolean unblockWanted = new AtomicBoolean(true);
     private volatile boolean intakeOpen = true;
     private long lastCancelPoll = System.nanoTime();
+    /** Tasks this process has claimed and not yet let go, by the loop's own account. */
+    private final Set<UUID> held = ConcurrentHashMap.newKeySet();
     private volatile Runnable onDrained = () -> { };
     private Thread thread;
 
@@ -101,6 +105,7 @@ public class WorkerLoop {
                 if (pollMode || System.nanoTime() - lastCancelPoll >= idleTimeout.toNanos()) {
                     lastCancelPoll = System.nanoTime();
                     pollCancels();
+                    releaseLostClaims();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -128,10 +133,12 @@ public class WorkerLoop {
             }
             claimedAny = true;
             Task task = claimed.get();
+            held.add(task.id());
             Thread.ofPlatform().name("brigade-task-" + task.id()).start(() -> {
                 try {
                     supervisor.supervise(task);
                 } finally {
+                    held.remove(task.id());
                     slots.release();
                     doorbell.ring();
                 }
@@ -147,6 +154,20 @@ public class WorkerLoop {
         }
         for (UUID id : Db.await(TaskStore.cancelingHeldBy(pool, identity.id()))) {
             supervisor.cancel(id);
+        }
+    }
+
+    /**
+     * A claim whose reply was lost (the connection dropped after the commit) leaves a task held
+     * by this live process that nothing here runs: let it go so that another claim takes it.
+     * Runs on the loop thread, the only one that claims, so no claim can be in flight meanwhile.
+     */
+    private void releaseLostClaims() {
+        for (UUID id : Db.await(TaskStore.heldBy(pool, identity.id()))) {
+            if (!held.contains(id) && Db.await(TaskStore.releaseHeld(pool, id, identity.id()))) {
+                LOG.warnf("released task %s: this worker held it but never got the reply of its claim", id);
+                doorbell.ring();
+            }
         }
     }
 

@@ -77,11 +77,27 @@ public final class TaskSql {
             WHERE task.id = candidate.id
             RETURNING\s""" + COLUMNS_WITH_ARGS;
 
-    /** waiting → running, by the holder. $1 id, $2 app_lock (me). */
+    /**
+     * waiting → running, by the holder. Idempotent for the holder (a retry after a lost reply
+     * finds its own earlier write): only a task claimed while waiting is ever set running.
+     * $1 id, $2 app_lock (me).
+     */
     public static final String SET_RUNNING = """
-            UPDATE task SET state = 'running', started_at = clock_timestamp()
-            WHERE id = $1 AND app_lock = $2 AND state = 'waiting'
+            UPDATE task SET state = 'running', started_at = coalesce(started_at, clock_timestamp())
+            WHERE id = $1 AND app_lock = $2 AND state IN ('waiting', 'running')
             RETURNING started_at""";
+
+    /** The incomplete tasks a process holds, to find claims whose reply it never got. $1 app_lock. */
+    public static final String SELECT_HELD_BY = """
+            SELECT id FROM task WHERE app_lock = $1 AND state IN ('waiting', 'running', 'canceling')""";
+
+    /**
+     * Lets go of a task this process holds but does not run (the reply of its claim was lost):
+     * another worker claims it, and finishes it as failed if it had already started. $1 id, $2 me.
+     */
+    public static final String RELEASE_HELD = """
+            UPDATE task SET app_lock = NULL
+            WHERE id = $1 AND app_lock = $2 AND state IN ('waiting', 'running', 'canceling')""";
 
     /**
      * Finishes a task held by me and releases its resources in one statement: the reservation

@@ -124,6 +124,14 @@ public final class TaskStore {
                         : Optional.of(Optional.ofNullable(rows.iterator().next().getUUID("app_lock"))));
     }
 
+    public static Uni<List<UUID>> heldBy(SqlClient client, UUID appLock) {
+        return client.preparedQuery(TaskSql.SELECT_HELD_BY).execute(Tuple.of(appLock)).map(rows -> ids(rows, "id"));
+    }
+
+    public static Uni<Boolean> releaseHeld(SqlClient client, UUID id, UUID appLock) {
+        return client.preparedQuery(TaskSql.RELEASE_HELD).execute(Tuple.of(id, appLock)).map(rows -> rows.rowCount() == 1);
+    }
+
     public static Uni<List<UUID>> cancelingHeldBy(SqlClient client, UUID appLock) {
         return client.preparedQuery(TaskSql.SELECT_CANCELING_HELD_BY).execute(Tuple.of(appLock))
                 .map(rows -> ids(rows, "id"));

@@ -50,15 +50,22 @@ public class TaskFinisher {
                                       TaskState ifCanceling, JsonNode errorIfCanceling) {
         TaskStore.Finish finish = new TaskStore.Finish(task.id(), identity.id(), state, result, error,
                 ifCanceling, errorIfCanceling);
-        Optional<TaskState> written = Db.await(pool.withTransaction(tx -> TaskStore.lockResources(tx, task.reservations())
-                .chain(() -> TaskStore.finish(tx, finish))
-                .call(done -> done.isPresent() && auxiliary
-                        ? SignalPublisher.send(tx, Signal.UNBLOCK) : Uni.createFrom().voidItem())));
+        Optional<TaskState> written = Db.awaitUntilDone("recording the outcome of task " + task.id(),
+                () -> pool.withTransaction(tx -> TaskStore.lockResources(tx, task.reservations())
+                        .chain(() -> TaskStore.finish(tx, finish))
+                        .call(done -> done.isPresent() && auxiliary
+                                ? SignalPublisher.send(tx, Signal.UNBLOCK) : Uni.createFrom().voidItem())));
+        Thread.interrupted(); // an interrupt that arrived during the retries has done its work
         written.ifPresent(s -> metrics.taskFinished(task.name(), s));
         if (written.isEmpty()) {
             LOG.warnf("task %s was no longer held by this worker when it finished; its outcome was not recorded", task.id());
         } else if (!auxiliary) {
-            unblockPass.run();
+            try {
+                unblockPass.run();
+            } catch (RuntimeException e) {
+                // the release is recorded; the next pass (any worker, or the safety poll) picks it up
+                LOG.warnf("unblocking after task %s failed (%s); left to the next pass", task.id(), e.getMessage());
+            }
         }
         return written;
     }

@@ -148,7 +148,8 @@ public class TaskSupervisor {
         TaskExecution execution = new TaskExecution(task, identity.name(), pool, dispatcher);
         execution.bindTo(Thread.currentThread());
         running.put(task.id(), execution);
-        Optional<?> started = Db.await(TaskStore.setRunning(pool, task.id(), identity.id()));
+        Optional<?> started = Db.awaitUntilDone("starting task " + task.id(),
+                () -> TaskStore.setRunning(pool, task.id(), identity.id()));
         if (started.isEmpty()) {
             // moved to canceling between the claim and now: it never ran
             finisher.finish(task, TaskState.CANCELED, null, null, TaskState.CANCELED, null);
