@@ -28,17 +28,25 @@ public final class Db {
      */
     public static <T> T awaitUntilDone(String what, java.util.function.Supplier<Uni<T>> attempt) {
         Duration pause = Duration.ofMillis(200);
-        while (true) {
-            try {
-                return await(attempt.get());
-            } catch (RuntimeException e) {
-                LOG.warnf("%s failed (%s); retrying in %s", what, e.getMessage(), pause);
+        boolean interrupted = Thread.interrupted(); // a pending interrupt would fail every attempt
+        try {
+            while (true) {
                 try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt(); // a cancel arriving now must not lose the write
+                    return await(attempt.get());
+                } catch (RuntimeException e) {
+                    interrupted |= Thread.interrupted();
+                    LOG.warnf("%s failed (%s); retrying in %s", what, e.getMessage(), pause);
+                    try {
+                        Thread.sleep(pause);
+                    } catch (InterruptedException again) {
+                        interrupted = true;
+                    }
+                    pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
                 }
-                pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

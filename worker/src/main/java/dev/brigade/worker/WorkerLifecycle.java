@@ -45,6 +45,8 @@ public class WorkerLifecycle {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch exited = new CountDownLatch(1);
     private volatile boolean started;
+    /** False once this process stops heart-beating on purpose (its row is being deleted). */
+    private volatile boolean beating = true;
 
     public WorkerLifecycle(WorkerConfig config, SignalsConfig signals, WorkerIdentity identity,
                            HeartbeatWriter heartbeat, JanitorDuties janitor, PgSignalListener listener,
@@ -70,6 +72,7 @@ public class WorkerLifecycle {
         }
         long beat = heartbeat.interval().toMillis();
         timers.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
+        Thread.ofPlatform().name("brigade-heartbeat-watchdog").daemon().start(this::watchdog);
         if (!config.auxiliary()) {
             timers.scheduleWithFixedDelay(this::janitorDuties, 0, beat, TimeUnit.MILLISECONDS);
         }
@@ -131,6 +134,7 @@ public class WorkerLifecycle {
         if (exited.getCount() == 0) {
             return;
         }
+        beating = false;
         if (signals.mode() == SignalsConfig.Mode.LISTEN) {
             listener.stop();
         }
@@ -150,11 +154,27 @@ public class WorkerLifecycle {
                 processExit.recordAndHalt("worker " + identity.name() + " was judged missing; its tasks were given away");
             }
         } catch (RuntimeException e) {
+            LOG.warnf("heartbeat failed (%s); last success %s ago", e.getMessage(), heartbeat.sinceLastSuccess());
+        }
+    }
+
+    /**
+     * Independent of the heartbeat write (which may hang on a dead link): once no heartbeat has
+     * landed for two thirds of the ttl, halt before another worker may judge this one missing and
+     * hand its tasks' resources on while its handlers still run.
+     */
+    private void watchdog() {
+        Duration limit = heartbeat.ttl().multipliedBy(2).dividedBy(3);
+        while (beating) {
             Duration silent = heartbeat.sinceLastSuccess();
-            LOG.warnf("heartbeat failed (%s); last success %s ago", e.getMessage(), silent);
-            if (silent.compareTo(heartbeat.ttl().multipliedBy(2).dividedBy(3)) >= 0) {
+            if (silent.compareTo(limit) >= 0) {
                 LOG.errorf("no heartbeat for %s: halting before another worker takes this worker's tasks", silent);
                 Runtime.getRuntime().halt(EXIT_HEARTBEAT_LOST);
+            }
+            try {
+                Thread.sleep(Duration.ofMillis(Math.max(100, limit.minus(silent).toMillis() / 4)));
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }

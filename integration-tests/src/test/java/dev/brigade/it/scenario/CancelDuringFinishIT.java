@@ -10,7 +10,6 @@ import dev.brigade.it.env.WorkerSpec;
 import io.vertx.mutiny.sqlclient.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -28,18 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nearly all of its "running" time in the worker's own writes (set running, finish), so canceling
  * echo tasks the moment they are seen running lands the cancel's thread interrupt in those writes.
  * Every task must still end final (invariant 4: with a live worker, every task reaches a final state).
- *
- * <p>Known bug (worker): TaskExecution.requestCancel interrupts the task thread at any time. An
- * interrupt while the thread waits in Db.await for TaskStore.setRunning (TaskSupervisor.start)
- * makes the wait throw although the UPDATE committed; supervise logs "could not record the
- * outcome" and forgets the task, which stays canceling, held by the live worker, with its
- * resources, forever. (An interrupt in TaskFinisher.finish's wait: the write commits, but the
- * unblock pass after it is skipped and the same false error is logged.) Gated until fixed:
- * run with {@code -Dbrigade.it.known-bugs=true}.
  */
 @Timeout(240)
-@EnabledIfSystemProperty(named = "brigade.it.known-bugs", matches = "true",
-        disabledReason = "known worker bug: a cancel interrupting the set-running write leaves the task canceling and held forever")
 class CancelDuringFinishIT {
     private static final int TASKS = 600;
 

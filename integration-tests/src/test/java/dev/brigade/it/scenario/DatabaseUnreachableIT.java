@@ -9,7 +9,6 @@ import dev.brigade.it.env.WorkerProcess;
 import dev.brigade.it.env.WorkerSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -24,16 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it missing and hand its task's resources on while its handler still runs (DESIGN: "a worker
  * that claims to be online is online"; WorkerLifecycle: "halts the process before anyone could
  * judge it missing").
- *
- * <p>Known bug (worker): the heartbeat write waits in Db.await for up to Db.TIMEOUT (30 s), so a
- * link that hangs instead of failing blocks the beat, and the 2/3-ttl check runs only when that
- * wait gives up: with ttl 6 s the task was handed on ~6 s after the freeze while the cut-off
- * worker, its handler still running, halted only ~30 s after. Gated until fixed: run with
- * {@code -Dbrigade.it.known-bugs=true}.
  */
 @Timeout(180)
-@EnabledIfSystemProperty(named = "brigade.it.known-bugs", matches = "true",
-        disabledReason = "known worker bug: a hung database link delays the heartbeat halt to 30 s, past the ttl")
 class DatabaseUnreachableIT {
     private static final Duration TTL = Duration.ofSeconds(6);
 

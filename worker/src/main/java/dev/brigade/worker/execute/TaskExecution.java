@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 final class TaskExecution extends HandlerContext {
     private volatile boolean timedOut;
     private volatile Thread thread;
+    private boolean inHandler;
 
     TaskExecution(Task task, String processName, Pool pool, Dispatcher dispatcher) {
         super(task, processName, pool, dispatcher);
@@ -23,17 +24,35 @@ final class TaskExecution extends HandlerContext {
         return t != null && t.isAlive();
     }
 
-    /** Cooperative first: the flag, then an interrupt for handlers blocked in I/O or sleep. */
+    /**
+     * Cooperative first: the flag, then an interrupt for handlers blocked in I/O or sleep — only
+     * while the handler runs, never in the worker's own writes (set running, finish), which an
+     * interrupt would break after they committed.
+     */
     @Override
     public synchronized boolean requestCancel() {
         if (!super.requestCancel()) {
             return false;
         }
         Thread t = thread;
-        if (t != null) {
+        if (t != null && inHandler) {
             t.interrupt();
         }
         return true;
+    }
+
+    /** The handler starts: from now on a cancel also interrupts the thread (if one came already, at once). */
+    synchronized void enterHandler() {
+        inHandler = true;
+        if (cancelRequested() && thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** The handler returned or threw: no interrupt may land after this, and none is left pending. */
+    synchronized void leaveHandler() {
+        inHandler = false;
+        Thread.interrupted();
     }
 
     /** An immediate task over its time limit is stopped like a cancel but ends failed. */

@@ -55,7 +55,6 @@ public class TaskFinisher {
                         .chain(() -> TaskStore.finish(tx, finish))
                         .call(done -> done.isPresent() && auxiliary
                                 ? SignalPublisher.send(tx, Signal.UNBLOCK) : Uni.createFrom().voidItem())));
-        Thread.interrupted(); // an interrupt that arrived during the retries has done its work
         written.ifPresent(s -> metrics.taskFinished(task.name(), s));
         if (written.isEmpty()) {
             LOG.warnf("task %s was no longer held by this worker when it finished; its outcome was not recorded", task.id());

@@ -173,9 +173,10 @@ public class TaskSupervisor {
         JsonNode result;
         long start = System.nanoTime();
         try {
+            execution.enterHandler();
             result = handler.run(task.args(), execution);
         } catch (Throwable failure) {
-            Thread.interrupted(); // a cancel interrupt must not break the write below
+            execution.leaveHandler();
             metrics.handlerRan(task.name(), Duration.ofNanos(System.nanoTime() - start));
             JsonNode error = execution.timedOut() ? timedOut()
                     : execution.cancelRequested() && failure instanceof InterruptedException
@@ -184,7 +185,7 @@ public class TaskSupervisor {
             finisher.finish(task, TaskState.FAILED, null, error, TaskState.CANCELED, null);
             return;
         }
-        Thread.interrupted();
+        execution.leaveHandler();
         metrics.handlerRan(task.name(), Duration.ofNanos(System.nanoTime() - start));
         if (execution.timedOut()) {
             finisher.finish(task, TaskState.FAILED, null, timedOut(), TaskState.CANCELED, null);

@@ -45,7 +45,9 @@ public class HeartbeatWriter {
 
     /** Throws when the database cannot be reached. */
     public Outcome beat() {
-        int rows = Db.await(pool.preparedQuery(AppStatusSql.HEARTBEAT).execute(Tuple.of(identity.id()))).rowCount();
+        // bounded by the beat interval: a hung link must not hold the beat past the watchdog
+        int rows = Db.await(pool.preparedQuery(AppStatusSql.HEARTBEAT).execute(Tuple.of(identity.id())), interval())
+                .rowCount();
         if (rows == 0) {
             return Outcome.REAPED;
         }
