@@ -26,7 +26,7 @@ class IdleFleetBenchmark {
     @RegisterExtension
     static final BrigadeEnvironment ENV = new BrigadeEnvironment();
 
-    private final List<Integer> sizes = Arrays.stream(System.getProperty("bench.fleet", "10,50").split(","))
+    private final List<Integer> sizes = Arrays.stream(System.getProperty("bench.fleet", "10,25").split(","))
             .map(String::trim).map(Integer::parseInt).toList();
     private final Duration window = Duration.ofSeconds(Long.getLong("bench.idle-seconds", 60));
 
@@ -39,8 +39,13 @@ class IdleFleetBenchmark {
         for (ConnectionMode mode : ConnectionMode.values()) {
             for (int size : sizes) {
                 long baseline = connections(pool);
-                List<WorkerProcess> fleet = ENV.startWorkers(size, WorkerSpec.of(mode));
-                Thread.sleep(5_000); // start-up statements (migrations check, registration) settle
+                // started five at a time: dozens of JVMs starting at once on two cores starve each
+                // other's heartbeats (a worker halts rather than be judged missing)
+                List<WorkerProcess> fleet = new java.util.ArrayList<>();
+                for (int started = 0; started < size; started += 5) {
+                    fleet.addAll(ENV.startWorkers(Math.min(5, size - started), WorkerSpec.of(mode)));
+                }
+                Thread.sleep(35_000); // start-up settles; idle pool connections time out (30 s)
                 pool.query("SELECT pg_stat_statements_reset()").execute().await().atMost(WAIT);
                 Thread.sleep(window.toMillis());
                 double statements = pool.query("""
