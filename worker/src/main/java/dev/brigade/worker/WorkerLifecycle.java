@@ -4,6 +4,7 @@ import dev.brigade.worker.execute.TaskSupervisor;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.janitor.JanitorDuties;
 import dev.brigade.worker.signal.PgSignalListener;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,6 +64,9 @@ public class WorkerLifecycle {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            WorkerMain.takeStopSignals(this); // not in tests: the test JVM keeps its own handling
+        }
         heartbeat.register();
         if (!config.auxiliary()) {
             janitor.applyRetention();

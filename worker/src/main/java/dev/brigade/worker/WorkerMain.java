@@ -16,8 +16,16 @@ public class WorkerMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) throws Exception {
-        // The JVM runs signal handlers on a thread of its own whose class loader cannot see the
-        // application's classes; beans first touched there would fail to load.
+        return lifecycle.awaitExit();
+    }
+
+    /**
+     * Called at start-up, before the worker can answer ready: a stop request in the moment after
+     * that must not fall to the JVM's default handling. The JVM runs signal handlers on a thread
+     * of its own whose class loader cannot see the application's classes; beans first touched
+     * there would fail to load, hence the class loader handed over.
+     */
+    static void takeStopSignals(WorkerLifecycle lifecycle) {
         ClassLoader application = Thread.currentThread().getContextClassLoader();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {
@@ -25,6 +33,5 @@ public class WorkerMain implements QuarkusApplication {
                 lifecycle.requestStop();
             });
         }
-        return lifecycle.awaitExit();
     }
 }
