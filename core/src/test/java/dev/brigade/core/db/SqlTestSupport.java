@@ -1,6 +1,8 @@
 package dev.brigade.core.db;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.reservation.Reservations;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.task.Task;
@@ -46,7 +48,7 @@ abstract class SqlTestSupport {
         return id;
     }
 
-    /** Dispatches the way the Dispatcher does: locks, insert, self check. */
+    /** Dispatches with the Dispatcher's own transaction (locks, insert, self check, signal). */
     UUID dispatch(List<String> exclusive, List<String> shared) {
         return dispatch(exclusive, shared, false, Map.of());
     }
@@ -56,10 +58,8 @@ abstract class SqlTestSupport {
         Reservations reservations = Reservations.of(exclusive, shared, "default");
         TaskStore.NewTask row = new TaskStore.NewTask(id, "brigade.echo", JsonNodeFactory.instance.objectNode(),
                 "cid", reservations, immediate, true, null, null, versions);
-        pool.withTransaction(tx -> TaskStore.lockResources(tx, reservations)
-                        .chain(() -> TaskStore.insert(tx, row))
-                        .chain(() -> TaskStore.unblockIfFree(tx, id)))
-                .await().atMost(WAIT);
+        Dispatcher dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), () -> false));
+        pool.withTransaction(tx -> dispatcher.dispatchIn(tx, row)).await().atMost(WAIT);
         return id;
     }
 

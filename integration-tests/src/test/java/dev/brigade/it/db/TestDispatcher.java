@@ -1,10 +1,10 @@
 package dev.brigade.it.db;
 
 import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.process.BrigadeVersion;
 import dev.brigade.core.reservation.Reservations;
-import dev.brigade.core.signal.Signal;
-import dev.brigade.core.signal.SignalPublisher;
 import dev.brigade.core.task.DispatchRequest;
 import dev.brigade.core.task.TaskCanceler;
 import dev.brigade.core.task.TaskState;
@@ -18,19 +18,21 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Dispatch and cancel from the test JVM with core's statements, exactly as the Dispatcher does
- * (until the REST API is there): in one transaction take the resources' advisory locks, insert
- * the task, stamp it unblocked when nothing earlier conflicts, and signal handle when it is free.
+ * Dispatch and cancel from the test JVM through core's Dispatcher transaction and TaskCanceler,
+ * with ids chosen here so that a batch's ids come back in the order of its specs.
  */
 public final class TestDispatcher {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final Pool pool;
     private final TaskCanceler canceler;
+    /** Core's dispatcher; only its transaction is used (ids are chosen here), so it needs no handlers. */
+    private final Dispatcher dispatcher;
 
     public TestDispatcher(Pool pool) {
         this.pool = pool;
         this.canceler = new TaskCanceler(pool);
+        this.dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), () -> false));
     }
 
     public UUID dispatch(TaskSpec spec) {
@@ -60,9 +62,6 @@ public final class TestDispatcher {
         TaskStore.NewTask row = new TaskStore.NewTask(id, spec.name(), spec.args(), "it-" + id, reservations,
                 false, true, null, null,
                 spec.versions() == null ? BrigadeVersion.components() : spec.versions());
-        return pool.withTransaction(tx -> TaskStore.lockResources(tx, reservations)
-                .chain(() -> TaskStore.insert(tx, row))
-                .chain(() -> TaskStore.unblockIfFree(tx, id))
-                .call(free -> free ? SignalPublisher.send(tx, Signal.HANDLE) : Uni.createFrom().voidItem()));
+        return pool.withTransaction(tx -> dispatcher.dispatchIn(tx, row)).map(Dispatcher.Dispatched::unblocked);
     }
 }
