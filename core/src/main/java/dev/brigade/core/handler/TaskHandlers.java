@@ -3,6 +3,7 @@ package dev.brigade.core.handler;
 import dev.brigade.core.config.DiagnosticHandlersConfig;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,13 @@ import java.util.TreeMap;
 public class TaskHandlers {
     private final Map<String, TaskHandler> byName = new TreeMap<>();
 
+    @Inject
     public TaskHandlers(@All List<TaskHandler> handlers, DiagnosticHandlersConfig config) {
-        boolean diagnostics = config.enabled();
+        this(handlers, config.enabled());
+    }
+
+    /** A registry of these handlers, the diagnostic ones only when {@code diagnostics}. */
+    public TaskHandlers(List<TaskHandler> handlers, boolean diagnostics) {
         for (TaskHandler handler : handlers) {
             if (handler.diagnostic() && !diagnostics) {
                 continue;

@@ -58,7 +58,7 @@ abstract class SqlTestSupport {
         Reservations reservations = Reservations.of(exclusive, shared, "default");
         TaskStore.NewTask row = new TaskStore.NewTask(id, "brigade.echo", JsonNodeFactory.instance.objectNode(),
                 "cid", reservations, immediate, true, null, null, versions);
-        Dispatcher dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), () -> false));
+        Dispatcher dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), false));
         pool.withTransaction(tx -> dispatcher.dispatchIn(tx, row)).await().atMost(WAIT);
         return id;
     }

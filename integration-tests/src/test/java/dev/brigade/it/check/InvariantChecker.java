@@ -22,6 +22,8 @@ import java.util.UUID;
  * earlier conflicting task has finished_at at or before its started_at;</li>
  * <li>every task is final, its times are in order (created ≤ unblocked ≤ started ≤ finished), a
  * completed task started, and the tasks known to be canceled before they ran never started.</li>
+ * <li>given the handler runs brigade.record wrote: each task's handler started at most once, on the
+ * worker its row names, inside its row's [started_at, finished_at].</li>
  * </ol>
  * Two tasks conflict when one holds a resource exclusively that the other holds in any mode
  * ({@code reserved_resources}: exclusive names as they are, shared ones as {@code shared:name}).
@@ -35,10 +37,17 @@ public final class InvariantChecker {
     }
 
     public static List<Violation> violations(Collection<TaskRecord> tasks, Set<UUID> canceledBeforeRun) {
+        return violations(tasks, canceledBeforeRun, List.of());
+    }
+
+    /** Also checks the tasks against the handler runs brigade.record wrote (invariant 3). */
+    public static List<Violation> violations(Collection<TaskRecord> tasks, Set<UUID> canceledBeforeRun,
+                                             Collection<HandlerRun> runs) {
         List<Violation> found = new ArrayList<>();
         for (TaskRecord task : tasks) {
             lifecycle(task, canceledBeforeRun.contains(task.id()), found);
         }
+        handlerRuns(tasks, runs, found);
         for (TaskRecord[] pair : conflictingPairs(tasks)) {
             TaskRecord earlier = pair[0].createdBefore(pair[1]) ? pair[0] : pair[1];
             TaskRecord later = earlier == pair[0] ? pair[1] : pair[0];
@@ -64,7 +73,12 @@ public final class InvariantChecker {
     }
 
     public static void assertHolds(Collection<TaskRecord> tasks, Set<UUID> canceledBeforeRun) {
-        List<Violation> found = violations(tasks, canceledBeforeRun);
+        assertHolds(tasks, canceledBeforeRun, List.of());
+    }
+
+    public static void assertHolds(Collection<TaskRecord> tasks, Set<UUID> canceledBeforeRun,
+                                   Collection<HandlerRun> runs) {
+        List<Violation> found = violations(tasks, canceledBeforeRun, runs);
         if (!found.isEmpty()) {
             StringBuilder message = new StringBuilder(found.size() + " invariant violation(s) among "
                     + tasks.size() + " tasks:");
@@ -107,6 +121,45 @@ public final class InvariantChecker {
         }
         if (!problems.isEmpty()) {
             found.add(new Violation(Violation.Rule.LIFECYCLE, String.join("; ", problems), List.of(task)));
+        }
+    }
+
+    /**
+     * Invariant 3 from the handler's side: a task's handler started at most once, on the process
+     * its row names, inside the [started_at, finished_at] its row records; a completed
+     * brigade.record task has exactly one whole run. (Rows alone cannot show a second run.)
+     */
+    private static void handlerRuns(Collection<TaskRecord> tasks, Collection<HandlerRun> runs, List<Violation> found) {
+        Map<UUID, List<HandlerRun>> byTask = new HashMap<>();
+        runs.forEach(run -> byTask.computeIfAbsent(run.taskId(), k -> new ArrayList<>()).add(run));
+        for (TaskRecord task : tasks) {
+            List<HandlerRun> its = byTask.getOrDefault(task.id(), List.of());
+            List<String> problems = new ArrayList<>();
+            if (its.size() > 1) {
+                problems.add("its handler started " + its.size() + " times");
+            }
+            for (HandlerRun run : its) {
+                if (task.startedAt() == null) {
+                    problems.add("its handler ran though its row never started");
+                } else if (run.start().isBefore(task.startedAt())) {
+                    problems.add("its handler started before the row's started_at");
+                }
+                if (run.end() != null && (task.finishedAt() == null || run.end().isAfter(task.finishedAt()))) {
+                    problems.add("its handler ended after the row's finished_at");
+                }
+                if (!run.process().equals(task.worker())) {
+                    problems.add("its handler ran on " + run.process() + ", not on the worker its row names");
+                }
+            }
+            if (task.name().equals("brigade.record") && task.state() == TaskState.COMPLETED
+                    && (its.size() != 1 || its.getFirst().end() == null)) {
+                problems.add("it completed without exactly one whole handler run");
+            }
+            if (!problems.isEmpty()) {
+                StringBuilder detail = new StringBuilder(String.join("; ", problems));
+                its.forEach(run -> detail.append("\n    ").append(run));
+                found.add(new Violation(Violation.Rule.HANDLER_RUN, detail.toString(), List.of(task)));
+            }
         }
     }
 

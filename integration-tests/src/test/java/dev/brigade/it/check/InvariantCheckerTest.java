@@ -169,6 +169,70 @@ class InvariantCheckerTest {
                 .hasMessageContaining("started " + at(5));
     }
 
+    @Test
+    void handlerRunsInsideTheirRowsOnTheirWorkerPass() {
+        TaskRecord done = record("done", TaskState.COMPLETED, 1, 5);
+        TaskRecord killed = record("killed", TaskState.FAILED, 1, 20); // its worker died: a start, no end
+
+        assertThat(InvariantChecker.violations(List.of(done, killed), Set.of(), List.of(
+                new HandlerRun(done.id(), at(2), at(4), "1@host"),
+                new HandlerRun(killed.id(), at(2), null, "1@host")))).isEmpty();
+    }
+
+    @Test
+    void aHandlerThatRanTwiceOrOutsideItsRowIsAHandlerRunViolation() {
+        TaskRecord twice = record("twice", TaskState.COMPLETED, 1, 10);
+        TaskRecord early = record("early", TaskState.COMPLETED, 5, 10);
+        TaskRecord late = record("late", TaskState.FAILED, 1, 5);
+        TaskRecord elsewhere = record("elsewhere", TaskState.COMPLETED, 1, 5);
+        TaskRecord unrecorded = record("unrecorded", TaskState.COMPLETED, 1, 5);
+        TaskRecord neverStarted = new TaskRecord(id("neverStarted"), "brigade.record", TaskState.CANCELED, at(0), at(0),
+                null, at(3), List.of(DOMAIN), null, null);
+
+        List<Violation> found = InvariantChecker.violations(
+                List.of(twice, early, late, elsewhere, unrecorded, neverStarted), Set.of(), List.of(
+                        new HandlerRun(twice.id(), at(2), at(3), "1@host"),
+                        new HandlerRun(twice.id(), at(4), at(5), "1@host"),
+                        new HandlerRun(early.id(), at(4), at(6), "1@host"),
+                        new HandlerRun(late.id(), at(2), at(6), "1@host"),
+                        new HandlerRun(elsewhere.id(), at(2), at(3), "2@host"),
+                        new HandlerRun(neverStarted.id(), at(1), at(2), "1@host")));
+
+        assertThat(found).allMatch(v -> v.rule() == Violation.Rule.HANDLER_RUN);
+        assertThat(found).extracting(v -> v.tasks().getFirst())
+                .containsExactly(twice, early, late, elsewhere, unrecorded, neverStarted);
+        assertThat(found).extracting(Violation::detail).satisfiesExactly(
+                d -> assertThat(d).startsWith("its handler started 2 times"),
+                d -> assertThat(d).startsWith("its handler started before the row's started_at"),
+                d -> assertThat(d).startsWith("its handler ended after the row's finished_at"),
+                d -> assertThat(d).startsWith("its handler ran on 2@host, not on the worker its row names"),
+                d -> assertThat(d).isEqualTo("it completed without exactly one whole handler run"),
+                d -> assertThat(d).startsWith("its handler ran though its row never started"));
+    }
+
+    @Test
+    void runLogLinesPairEachStartWithItsEnd() {
+        UUID a = id("a");
+        UUID b = id("b");
+        List<HandlerRun> runs = HandlerRun.parse(List.of(
+                "start " + a + " 1000000 7@h",
+                "start " + b + " 1500000 7@h",
+                "end " + a + " 2000000",
+                "start " + a + " 3000000 7@h",
+                "end " + a + " 4000000",
+                "start " + b + " 5"));  // cut short by a kill -9: ignored
+
+        assertThat(runs).containsExactly(
+                new HandlerRun(a, Instant.ofEpochSecond(1), Instant.ofEpochSecond(2), "7@h"),
+                new HandlerRun(b, Instant.ofEpochMilli(1500), null, "7@h"),
+                new HandlerRun(a, Instant.ofEpochSecond(3), Instant.ofEpochSecond(4), "7@h"));
+    }
+
+    private static TaskRecord record(String name, TaskState state, int started, int finished) {
+        return new TaskRecord(id(name), "brigade.record", state, at(0), at(0), at(started), at(finished),
+                List.of(DOMAIN), "1@host", null);
+    }
+
     private static TaskRecord completed(String name, int created, int unblocked, int started, int finished,
                                         String... reserved) {
         return new TaskRecord(id(name), name, TaskState.COMPLETED, at(created), at(unblocked), at(started),

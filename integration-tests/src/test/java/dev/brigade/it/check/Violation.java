@@ -11,7 +11,9 @@ public record Violation(Rule rule, String detail, List<TaskRecord> tasks) {
         /** A task started while an earlier conflicting task was incomplete. */
         FIFO,
         /** A task's own row is inconsistent: not final, times out of order, a cancel that ran. */
-        LIFECYCLE
+        LIFECYCLE,
+        /** A handler ran twice, or outside the times or on another process than its row records. */
+        HANDLER_RUN
     }
 
     public Violation {

@@ -35,6 +35,11 @@ public record TaskSpec(String name, JsonNode args, List<String> exclusive, List<
         return new TaskSpec("brigade.echo", JsonNodeFactory.instance.objectNode().put("value", value), List.of(), List.of());
     }
 
+    /** brigade.record: its handler's start and end go to the worker's run log, checked with the invariants. */
+    public static TaskSpec recorded(int milliseconds) {
+        return new TaskSpec("brigade.record", JsonNodeFactory.instance.objectNode().put("ms", milliseconds), List.of(), List.of());
+    }
+
     public TaskSpec exclusive(String... resources) {
         return new TaskSpec(name, args, List.of(resources), shared, versions);
     }

@@ -32,7 +32,7 @@ public final class TestDispatcher {
     public TestDispatcher(Pool pool) {
         this.pool = pool;
         this.canceler = new TaskCanceler(pool);
-        this.dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), () -> false));
+        this.dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), false));
     }
 
     public UUID dispatch(TaskSpec spec) {

@@ -2,6 +2,7 @@ package dev.brigade.it.env;
 
 import dev.brigade.core.task.TaskState;
 import dev.brigade.core.testing.TestDatabase;
+import dev.brigade.it.check.HandlerRun;
 import dev.brigade.it.check.InvariantChecker;
 import dev.brigade.it.check.TaskRecord;
 import dev.brigade.it.db.TaskReader;
@@ -46,6 +47,8 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     private Path testLogs;
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final List<ApiServerProcess> apiServers = new ArrayList<>();
+    /** The run logs of every worker this class started: the invariants are checked on the whole class's tasks. */
+    private final List<Path> runLogs = new ArrayList<>();
     private int workerCount;
 
     @Override
@@ -106,6 +109,7 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
                 WorkerProcess worker = WorkerProcess.start(label, spec, dbUrl, database.url(),
                         testLogs.resolve(label + ".log"));
                 workers.add(worker);
+                runLogs.add(worker.runLog());
                 started.add(worker);
             }
         }
@@ -130,6 +134,7 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
                 String label = "worker-" + (++workerCount);
                 WorkerProcess worker = WorkerProcess.start(label, spec, dbUrl, directUrl, testLogs.resolve(label + ".log"));
                 workers.add(worker);
+                runLogs.add(worker.runLog());
                 started.add(worker);
             }
         }
@@ -213,7 +218,11 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     /** Checks the invariants on every task of the database (all tests of the class so far). */
     public List<TaskRecord> assertInvariants(Set<UUID> canceledBeforeRun) {
         List<TaskRecord> all = tasks.all();
-        InvariantChecker.assertHolds(all, canceledBeforeRun);
+        List<Path> logs;
+        synchronized (workers) {
+            logs = List.copyOf(runLogs);
+        }
+        InvariantChecker.assertHolds(all, canceledBeforeRun, HandlerRun.read(logs));
         return all;
     }
 

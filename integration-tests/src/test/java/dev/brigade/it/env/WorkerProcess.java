@@ -3,6 +3,7 @@ package dev.brigade.it.env;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,11 +17,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class WorkerProcess extends ProgramProcess {
     private final int managementPort;
+    private final Path runLog;
     private final CompletableFuture<Instant> exitedAt;
 
-    private WorkerProcess(String label, Process process, int managementPort, Path log) {
+    private WorkerProcess(String label, Process process, int managementPort, Path log, Path runLog) {
         super("worker", label, process, log);
         this.managementPort = managementPort;
+        this.runLog = runLog;
         this.exitedAt = process.onExit().thenApply(p -> Instant.now());
     }
 
@@ -32,6 +35,7 @@ public final class WorkerProcess extends ProgramProcess {
     /** Starts the worker; returns at once (see {@link #awaitReady}). */
     static WorkerProcess start(String label, WorkerSpec spec, String dbUrl, String directUrl, Path log) {
         int port = FreePorts.next();
+        Path runLog = runLogBeside(log, label);
         List<String> command = new ArrayList<>();
         command.add(Programs.java().toString());
         command.addAll(JVM_FLAGS);
@@ -41,13 +45,30 @@ public final class WorkerProcess extends ProgramProcess {
         command.add("-XX:SharedArchiveFile=" + Programs.workRoot().resolve("worker-cds.jsa"));
         command.add("-Xlog:cds*=off"); // its notes about classes it skips are no worker's business
         command.add("-Dbrigade.diagnostic-handlers.enabled=true");
+        command.add("-Dbrigade.diagnostic-handlers.run-log=" + runLog);
         command.add("-Dquarkus.management.port=" + port);
         command.add("-Dbrigade.worker.concurrency=" + spec.concurrency());
         command.add("-Dbrigade.signals.mode=" + spec.mode().signalsMode());
         spec.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(Programs.workerJar().toString());
-        return new WorkerProcess(label, launch("worker", label, command, dbUrl, directUrl, log), port, log);
+        return new WorkerProcess(label, launch("worker", label, command, dbUrl, directUrl, log), port, log, runLog);
+    }
+
+    /** Where brigade.record writes this worker's handler runs: beside its log, emptied first (a rerun reuses names). */
+    private static Path runLogBeside(Path log, String label) {
+        Path runLog = log.resolveSibling(label + ".runs");
+        try {
+            Files.deleteIfExists(runLog);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return runLog;
+    }
+
+    /** The handler runs brigade.record wrote in this process (see {@code HandlerRun}). */
+    public Path runLog() {
+        return runLog;
     }
 
     /** Waits until GET /q/health/ready answers 200; fails with the log's tail if the process dies first. */
