@@ -65,6 +65,21 @@ public final class TaskReader {
                 .execute().await().atMost(WAIT).iterator().next().getLong(0);
     }
 
+    /** How many tasks are final. */
+    public long finalCount() {
+        return pool.query("SELECT count(*) FROM task WHERE state IN ('completed', 'failed', 'canceled', 'skipped')")
+                .execute().await().atMost(WAIT).iterator().next().getLong(0);
+    }
+
+    /** The running tasks of each worker ({@code pid@host}) that has any. */
+    public Map<String, List<UUID>> runningByWorker() {
+        Map<String, List<UUID>> running = new LinkedHashMap<>();
+        pool.query("SELECT worker, id FROM task WHERE state = 'running' AND worker IS NOT NULL ORDER BY worker")
+                .execute().await().atMost(WAIT)
+                .forEach(row -> running.computeIfAbsent(row.getString("worker"), k -> new ArrayList<>()).add(row.getUUID("id")));
+        return running;
+    }
+
     /** Whether an app_status row of this name ({@code pid@host}) exists. */
     public boolean appStatusExists(String name) {
         return pool.preparedQuery("SELECT count(*) FROM app_status WHERE name = $1").execute(Tuple.of(name))

@@ -2,6 +2,7 @@ package dev.brigade.it.scenario;
 
 import dev.brigade.core.task.TaskState;
 import dev.brigade.it.check.TaskRecord;
+import dev.brigade.it.db.RandomTasks;
 import dev.brigade.it.db.TaskSpec;
 import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
@@ -14,14 +15,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +44,7 @@ class ManyWorkersIT {
     @EnumSource(ConnectionMode.class)
     void everyTaskCompletesAndNoInvariantBreaks(ConnectionMode mode) {
         long seed = System.nanoTime();
-        List<TaskSpec> specs = randomTasks(new Random(seed), mode.name());
+        List<TaskSpec> specs = RandomTasks.recorded(new Random(seed), TASKS, RESOURCES, mode.name(), 0, 0);
         // the workers come up while the queue fills, so dispatch also interleaves with completions
         CompletableFuture<List<WorkerProcess>> starting = CompletableFuture.supplyAsync(
                 () -> env.startWorkers(4, WorkerSpec.of(mode).concurrency(4)));
@@ -84,21 +83,5 @@ class ManyWorkersIT {
         } catch (java.io.IOException | RuntimeException e) {
             return "unknown";
         }
-    }
-
-    /** Each task exclusive on 0-2 and shared on 0-2 distinct resources out of 50. */
-    private static List<TaskSpec> randomTasks(Random random, String namespace) {
-        List<TaskSpec> specs = new ArrayList<>();
-        for (int i = 0; i < TASKS; i++) {
-            List<String> pool = new ArrayList<>();
-            for (int r = 0; r < RESOURCES; r++) {
-                pool.add("resource:" + namespace + ":" + r);
-            }
-            java.util.Collections.shuffle(pool, random);
-            int exclusive = random.nextInt(3);
-            int shared = random.nextInt(3);
-            specs.add(TaskSpec.recorded(0).resources(pool.subList(0, exclusive), pool.subList(exclusive, exclusive + shared)));
-        }
-        return specs;
     }
 }

@@ -1,0 +1,157 @@
+package dev.brigade.it.fault;
+
+import dev.brigade.core.task.TaskState;
+import dev.brigade.it.check.TaskRecord;
+import dev.brigade.it.db.RandomTasks;
+import dev.brigade.it.env.Await;
+import dev.brigade.it.env.BrigadeEnvironment;
+import dev.brigade.it.env.ConnectionMode;
+import dev.brigade.it.env.WorkerProcess;
+import dev.brigade.it.env.WorkerSpec;
+import dev.brigade.it.env.WorkerSupervisor;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * kill -9 of random workers in the middle of a run of 2,000 conflicting tasks, with a supervisor
+ * restarting each one that dies (as Kubernetes would). Each kill takes a worker that is running
+ * tasks at that moment; the kills come 1-3 s apart once the run is under way.
+ * Afterwards: every task is final; only tasks of killed workers failed, each saying its worker
+ * went missing, within about two ttl of the kill; the tasks a victim was running are among them
+ * unless they finished before the kill landed; no other worker died; the killed workers' rows and
+ * reservations are gone; and the invariants hold, handler runs included (no task ran twice).
+ */
+@Timeout(600)
+class WorkerKillIT {
+    private static final int TASKS = 2_000;
+    private static final int RESOURCES = 50;
+    private static final int WORKERS = 4;
+    private static final int SLOTS = 4;
+    private static final int KILLS = 6;
+    /** The kills begin once this many tasks are final, one every 1-3 s. */
+    private static final int UNDER_WAY = 100;
+    private static final Duration TTL = Duration.ofSeconds(10);
+    /** The missing are reaped within ttl plus this of their last heartbeat (default 5 s; shorter keeps the run short). */
+    private static final Duration JANITOR_INTERVAL = Duration.ofSeconds(2);
+    /** "About two ttl", with room for the janitor's turn on a machine busy restarting JVMs. */
+    private static final Duration FAILED_WITHIN = TTL.multipliedBy(2).plusSeconds(15);
+
+    @RegisterExtension
+    static final BrigadeEnvironment env = new BrigadeEnvironment();
+
+    /** One kill: the victim, what it was running just before, and when it was gone. */
+    private record Kill(WorkerProcess victim, String name, List<UUID> running, Instant exitedAt) {
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void killedWorkersLoseOnlyTheirOwnTasksAndNothingRunsTwice(ConnectionMode mode) throws InterruptedException {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        WorkerSpec spec = WorkerSpec.of(mode).concurrency(SLOTS).ttl(TTL)
+                .with("brigade.worker.janitor-interval", JANITOR_INTERVAL.toSeconds() + "S");
+        List<Kill> kills = new ArrayList<>();
+        List<UUID> ids;
+        long startedNanos = System.nanoTime();
+        try (WorkerSupervisor supervisor = WorkerSupervisor.start(env, spec, WORKERS)) {
+            CompletableFuture<List<UUID>> dispatching = CompletableFuture.supplyAsync(() -> env.dispatcher()
+                    .dispatchAll(RandomTasks.recorded(random, TASKS, RESOURCES, mode.name(), 5, 60), 8));
+            long before = env.tasks().finalCount(); // the earlier modes' tasks share the database
+            Await.until("the run under way (seed " + seed + ")", Duration.ofSeconds(120),
+                    () -> finished(dispatching) - before, done -> done >= UNDER_WAY);
+            while (kills.size() < KILLS) {
+                Kill kill = killABusyWorker(supervisor, random);
+                if (kill != null) {
+                    kills.add(kill);
+                    // the next kill comes while this one's tasks still wait to be reaped: the
+                    // outages overlap, as in a rolling node failure, and the run stays short
+                    Thread.sleep(1_000 + random.nextInt(2_000));
+                } else {
+                    Thread.sleep(100);
+                }
+            }
+            ids = dispatching.join();
+            env.awaitAllFinal(Duration.ofSeconds(240));
+            System.out.printf("[worker-kill] %s: every task final %.1f s after the workers started%n", mode,
+                    (System.nanoTime() - startedNanos) / 1e9);
+            assertThat(supervisor.deathsOtherThan(kills.stream().map(Kill::victim).toList()))
+                    .as("workers that died without being killed (a watchdog halt under load shows here)").isEmpty();
+            assertThat(supervisor.deaths()).as("every killed worker was seen dead and replaced").hasSize(KILLS);
+        }
+
+        List<TaskRecord> tasks = env.tasks().get(ids);
+        Map<String, Kill> byName = kills.stream().collect(Collectors.toMap(Kill::name, k -> k));
+        List<TaskRecord> failed = tasks.stream().filter(t -> t.state() == TaskState.FAILED).toList();
+        Map<TaskState, Long> states = tasks.stream().collect(Collectors.groupingBy(TaskRecord::state, Collectors.counting()));
+        Duration slowest = failed.stream().filter(t -> byName.containsKey(t.worker()))
+                .map(t -> Duration.between(byName.get(t.worker()).exitedAt(), t.finishedAt()))
+                .max(Duration::compareTo).orElse(Duration.ZERO);
+        System.out.printf("[worker-kill] %s: %d kills, states %s, slowest failure %.1f s after its worker's kill"
+                + " (ttl %d s); seed %d%n", mode, kills.size(), states, slowest.toMillis() / 1000.0, TTL.toSeconds(), seed);
+
+        assertThat(states.keySet()).as("every task completed or failed (seed %d)", seed)
+                .isSubsetOf(Set.of(TaskState.COMPLETED, TaskState.FAILED));
+        for (TaskRecord task : failed) {
+            Kill kill = byName.get(task.worker());
+            assertThat(kill).as("a failed task ran on a killed worker: %s", task).isNotNull();
+            assertThat(task.errorDescription()).isEqualTo("worker " + task.worker() + " has gone missing");
+            assertThat(Duration.between(kill.exitedAt(), task.finishedAt()))
+                    .as("failed within about two ttl of the kill: %s", task).isLessThanOrEqualTo(FAILED_WITHIN);
+        }
+        Map<UUID, TaskRecord> byId = new HashMap<>();
+        tasks.forEach(task -> byId.put(task.id(), task));
+        for (Kill kill : kills) {
+            for (UUID id : kill.running()) {
+                TaskRecord task = byId.get(id);
+                boolean finishedBeforeTheKill = task.state() == TaskState.COMPLETED && !task.finishedAt().isAfter(kill.exitedAt());
+                assertThat(task.state() == TaskState.FAILED || finishedBeforeTheKill)
+                        .as("a task %s was running when it was killed: failed, or completed before the kill: %s",
+                                kill.name(), task).isTrue();
+            }
+            assertThat(env.tasks().appStatusExists(kill.name())).as("%s's app_status row reaped", kill.name()).isFalse();
+        }
+        assertThat(failed).as("the kills took running tasks with them (seed %d)", seed).isNotEmpty();
+        assertThat(failed.size()).as("failed tasks, at most a full worker per kill").isLessThanOrEqualTo(KILLS * SLOTS);
+        env.assertInvariants();
+        assertThat(env.tasks().leftoverReservations()).as("reservations left by final tasks").isZero();
+    }
+
+    /** kill -9 of a random supervised worker that is running tasks now; null when none is. */
+    private static Kill killABusyWorker(WorkerSupervisor supervisor, Random random) {
+        Map<String, List<UUID>> running = env.tasks().runningByWorker();
+        List<WorkerProcess> busy = supervisor.fleet().stream()
+                .filter(w -> w.alive() && running.keySet().stream().anyMatch(w::named)).toList();
+        if (busy.isEmpty()) {
+            return null;
+        }
+        WorkerProcess victim = busy.get(random.nextInt(busy.size()));
+        String name = running.keySet().stream().filter(victim::named).findFirst().orElseThrow();
+        victim.kill();
+        assertThat(victim.awaitExit(Duration.ofSeconds(10))).as("kill -9 exit code").isEqualTo(137);
+        return new Kill(victim, name, running.get(name), victim.exitedAt());
+    }
+
+    /** Final tasks so far in the database; fails at once if the dispatch failed. */
+    private static long finished(CompletableFuture<List<UUID>> dispatching) {
+        if (dispatching.isCompletedExceptionally()) {
+            dispatching.join(); // the dispatch failed: let the test fail with its cause
+        }
+        return env.tasks().finalCount();
+    }
+}
