@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +76,7 @@ public class WorkerLifecycle {
             listener.start();
         }
         long beat = heartbeat.interval().toMillis();
-        timers.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
+        timers.schedule(this::beatThenScheduleNext, beat, TimeUnit.MILLISECONDS);
         Thread.ofPlatform().name("brigade-heartbeat-watchdog").daemon().start(this::watchdog);
         if (!config.auxiliary()) {
             timers.scheduleWithFixedDelay(this::janitorDuties, 0, beat, TimeUnit.MILLISECONDS);
@@ -152,13 +153,36 @@ public class WorkerLifecycle {
         exited.countDown();
     }
 
-    private void beat() {
+    /**
+     * Beats, then schedules the next beat: one interval later after a success, one retry delay
+     * later after a failure. Waiting a whole interval after a failure would let two short outages
+     * in a row (a PgBouncer restarted twice, 10 s apart) silence the heartbeat for two intervals,
+     * past the watchdog's limit, and halt every worker of the fleet at once.
+     */
+    private void beatThenScheduleNext() {
+        if (!beating) {
+            return; // stopping: the row is being deleted, and a beat now would read as being reaped
+        }
+        boolean landed = beat();
+        try {
+            Duration next = landed ? heartbeat.interval() : heartbeat.retryDelay();
+            timers.schedule(this::beatThenScheduleNext, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the process is stopping: no more beats
+        }
+    }
+
+    /** Whether the heartbeat landed. */
+    private boolean beat() {
         try {
             if (heartbeat.beat() == HeartbeatWriter.Outcome.REAPED) {
                 processExit.recordAndHalt("worker " + identity.name() + " was judged missing; its tasks were given away");
             }
+            return true;
         } catch (RuntimeException e) {
-            LOG.warnf("heartbeat failed (%s); last success %s ago", e.getMessage(), heartbeat.sinceLastSuccess());
+            LOG.warnf("heartbeat failed (%s); last success %s ago; retrying in %s", e.getMessage(),
+                    heartbeat.sinceLastSuccess(), heartbeat.retryDelay());
+            return false;
         }
     }
 

@@ -28,6 +28,8 @@ public class HeartbeatWriter {
 
     private final Pool pool;
     private final WorkerIdentity identity;
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
+
     private final Duration ttl;
     private volatile long lastSuccessNanos = 0;
 
@@ -61,6 +63,11 @@ public class HeartbeatWriter {
 
     public Duration interval() {
         return ttl.dividedBy(3);
+    }
+
+    /** After a failed beat: soon, so that a short outage costs the heartbeat seconds, not an interval. */
+    public Duration retryDelay() {
+        return interval().compareTo(MAX_RETRY_DELAY) < 0 ? interval() : MAX_RETRY_DELAY;
     }
 
     public Duration ttl() {
