@@ -7,9 +7,10 @@ import dev.brigade.it.env.ApiServerProcess;
 import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.WorkerSpec;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kill -9 of the api-server while four clients dispatch through it (invariant 5: a 2xx means the
  * row is committed). Every task the api-server acknowledged must be a row; a worker started
- * afterwards takes every task, acknowledged or not, to a final state, and the invariants hold.
+ * afterwards takes every task, acknowledged or not, to a final state, and the invariants hold. In
+ * every connection mode: through PgBouncer, both the api-server and the worker connect through it.
  */
 @Timeout(150)
 class ApiServerKillIT {
@@ -45,9 +48,11 @@ class ApiServerKillIT {
     @RegisterExtension
     static final BrigadeEnvironment env = new BrigadeEnvironment();
 
-    @Test
-    void everyAcknowledgedDispatchIsCommittedWhenTheApiServerIsKilled() throws Exception {
-        ApiServerProcess api = env.startApiServer();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void everyAcknowledgedDispatchIsCommittedWhenTheApiServerIsKilled(ConnectionMode mode) throws Exception {
+        long rowsBefore = env.tasks().all().size(); // the class's earlier tests share the database
+        ApiServerProcess api = env.startApiServer(mode, Map.of());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger otherAnswers = new AtomicInteger();
@@ -63,7 +68,7 @@ class ApiServerKillIT {
                     HttpRequest request = HttpRequest.newBuilder(api.uri("/api/v1/tasks"))
                             .timeout(Duration.ofSeconds(10))
                             .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body(client, i))).build();
+                            .POST(HttpRequest.BodyPublishers.ofString(body(mode, client, i))).build();
                     try {
                         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() / 100 == 2) {
@@ -96,9 +101,9 @@ class ApiServerKillIT {
             client.join(Duration.ofSeconds(30));
             assertThat(client.isAlive()).as("%s finished", client.getName()).isFalse();
         }
-        long rows = env.tasks().all().size();
-        System.out.printf("[api-kill] %d dispatches acknowledged before kill -9, %d rows, %d other answers%n",
-                acknowledged.size(), rows, otherAnswers.get());
+        long rows = env.tasks().all().size() - rowsBefore;
+        System.out.printf("[api-kill] %s: %d dispatches acknowledged before kill -9, %d rows, %d other answers%n",
+                mode, acknowledged.size(), rows, otherAnswers.get());
         assertThat(unexpected).as("answers other than 2xx before the kill").isEmpty();
 
         // acknowledged ⇒ committed (TaskReader.get fails naming any id without a row)
@@ -106,7 +111,7 @@ class ApiServerKillIT {
         assertThat(acked).hasSize(acknowledged.size());
         assertThat(rows).isGreaterThanOrEqualTo(acknowledged.size());
 
-        env.startWorkers(1, WorkerSpec.of(ConnectionMode.DIRECT).concurrency(2));
+        env.startWorkers(1, WorkerSpec.of(mode).concurrency(2));
         env.awaitAllFinal(Duration.ofSeconds(90));
         assertThat(env.tasks().get(acknowledged)).allSatisfy(task ->
                 assertThat(task.state()).as("task %s", task.id()).isEqualTo(TaskState.COMPLETED));
@@ -114,9 +119,9 @@ class ApiServerKillIT {
         assertThat(env.tasks().leftoverReservations()).isZero();
     }
 
-    private static String body(int client, int i) {
+    private static String body(ConnectionMode mode, int client, int i) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        String resource = "\"repository:" + random.nextInt(RESOURCES) + "\"";
+        String resource = "\"repository:" + mode.name() + "-" + random.nextInt(RESOURCES) + "\"";
         boolean shared = random.nextInt(4) == 0;
         return "{\"name\":\"brigade.echo\",\"args\":{\"value\":\"" + client + "-" + i + "\"},"
                 + (shared ? "\"shared_resources\":[" : "\"exclusive_resources\":[") + resource + "]}";

@@ -3,9 +3,11 @@ package dev.brigade.it.fault;
 import dev.brigade.core.db.Json;
 import dev.brigade.it.env.ApiServerProcess;
 import dev.brigade.it.env.BrigadeEnvironment;
-import org.junit.jupiter.api.Test;
+import dev.brigade.it.env.ConnectionMode;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -34,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A few thousand malformed and hostile requests against the real api-server process: each is
  * answered with a 4xx (the code API.md names where it names one), never a 5xx and never a dropped
  * connection; none writes a row; SQL-looking strings that are valid input are stored verbatim and
- * harm nothing; the server then still serves a valid dispatch.
+ * harm nothing; the server then still serves a valid dispatch. In every connection mode (through
+ * PgBouncer in the pgbouncer modes).
  */
 @Timeout(150)
 class BadInputIT {
@@ -51,9 +54,10 @@ class BadInputIT {
 
     private ApiServerProcess api;
 
-    @Test
-    void badInputIsRejectedWithoutWritingAndTheServerCarriesOn() throws Exception {
-        api = env.startApiServer();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void badInputIsRejectedWithoutWritingAndTheServerCarriesOn(ConnectionMode mode) throws Exception {
+        api = env.startApiServer(mode, Map.of());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         long before = taskRows();
@@ -90,7 +94,7 @@ class BadInputIT {
                 f.get();
             }
         }
-        System.out.printf("[bad-input] %d requests of %d kinds in %.1f s%n", work.size(), cases.size(),
+        System.out.printf("[bad-input] %s: %d requests of %d kinds in %.1f s%n", mode, work.size(), cases.size(),
                 (System.nanoTime() - started) / 1e9);
         Map<String, String> wrong = new TreeMap<>();
         for (Case c : cases) {
@@ -103,8 +107,10 @@ class BadInputIT {
         assertThat(api.alive()).isTrue();
         assertThat(taskRows()).as("rows written by rejected requests").isEqualTo(before);
 
-        // Valid input that looks hostile is stored verbatim and harms nothing.
-        List<String> odd = List.of(SQL, "ünïcødé ☃ 𝄞 中文", "repository:\"quoted\"\\back");
+        // Valid input that looks hostile is stored verbatim and harms nothing. The class's tests
+        // share a database: the hostile resource is this mode's own (after the SQL comment marker).
+        String hostile = SQL + " " + mode.name();
+        List<String> odd = List.of(hostile, "ünïcødé ☃ 𝄞 中文 " + mode.name(), "repository:\"quoted\"\\back-" + mode.name());
         HttpResponse<String> accepted = http.send(json("POST", "/api/v1/tasks", Json.write(Map.of(
                 "name", "brigade.echo", "exclusive_resources", odd, "args", Map.of("value", SQL)))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -116,14 +122,14 @@ class BadInputIT {
         List<String> stored = new ArrayList<>();
         Json.parse(read.body()).path("exclusive_resources").forEach(n -> stored.add(n.asText()));
         assertThat(stored).containsExactlyElementsOf(odd);
-        assertThat(listCount(http, "reserved_resources=" + enc(SQL))).isEqualTo(1);
+        assertThat(listCount(http, "reserved_resources=" + enc(hostile))).isEqualTo(1);
         assertThat(listCount(http, "name=" + enc(SQL))).isZero();
         assertThat(listCount(http, "name__contains=" + enc("%' OR '1'='1"))).isZero();
         assertThat(listCount(http, "domain=" + enc(SQL + " ☃"))).isZero();
 
         // The server still serves an ordinary dispatch.
         HttpResponse<String> plain = http.send(json("POST", "/api/v1/tasks",
-                "{\"name\":\"brigade.echo\",\"args\":{\"value\":1},\"exclusive_resources\":[\"repository:1\"]}").build(),
+                "{\"name\":\"brigade.echo\",\"args\":{\"value\":1},\"exclusive_resources\":[\"repository:1-" + mode.name() + "\"]}").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(plain.statusCode()).as(plain.body()).isEqualTo(202);
         assertThat(taskRows()).isEqualTo(before + 2);

@@ -12,6 +12,7 @@ import dev.brigade.it.env.Await;
 import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.FreePorts;
+import dev.brigade.it.env.PgBouncer;
 import dev.brigade.it.env.Programs;
 import dev.brigade.it.env.WorkerProcess;
 import dev.brigade.it.env.WorkerSpec;
@@ -20,9 +21,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * PostgreSQL stopped for a few seconds in the middle of a run and started again on the same port
  * and data directory: the workers report not ready while it is gone and ready again after, they
- * do not exit, every task ends final and the invariants hold.
+ * do not exit, every task ends final and the invariants hold. In every connection mode: in the
+ * pgbouncer modes the workers' BRIGADE_DB_URL goes through a PgBouncer of the test's own in front of
+ * that PostgreSQL (it stays up through the outage; LISTEN and migrations go straight to PostgreSQL).
  * <p>
  * The ttl is 30 s, not less: a worker halts (exit 4) when a heartbeat fails and the last good one
  * is 2/3 ttl old; heartbeats go every ttl/3, so an outage longer than ttl/3 may already span two
@@ -62,11 +66,16 @@ class PostgresRestartIT {
     static final BrigadeEnvironment env = new BrigadeEnvironment();
 
     private EmbeddedPostgres postgres;
+    private PgBouncer pgBouncer;
     private Vertx vertx;
     private Pool pool;
 
     @AfterEach
     void stopPostgres() throws IOException {
+        if (pgBouncer != null) {
+            pgBouncer.close();
+            pgBouncer = null;
+        }
         if (pool != null) {
             pool.closeAndAwait();
         }
@@ -83,8 +92,9 @@ class PostgresRestartIT {
         return Programs.workRoot().resolve("PostgresRestartIT").resolve("pgdata");
     }
 
-    @Test
-    void workersRideOutAPostgresRestart() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void workersRideOutAPostgresRestart(ConnectionMode mode) throws Exception {
         Path dataDirectory = dataDirectory();
         deleteRecursively(dataDirectory);
         Files.createDirectories(dataDirectory.getParent());
@@ -99,8 +109,15 @@ class PostgresRestartIT {
         vertx = Vertx.vertx();
         pool = new TestDatabase.Fresh(url, DatabaseUrls.parse(url).jdbc()).pool(vertx, 4);
 
-        List<WorkerProcess> workers = env.startWorkers(2, WorkerSpec.of(ConnectionMode.DIRECT).concurrency(2).ttl(TTL)
-                .with("brigade.retention", "off"), url, url);
+        String workerUrl = url;
+        if (mode.throughPgBouncer()) {
+            pgBouncer = PgBouncer.start("postgresql://postgres@localhost:" + port + "/postgres",
+                    Programs.workRoot().resolve("PostgresRestartIT").resolve("pgbouncer-" + mode.name()),
+                    env.testLogs().resolve("pgbouncer.log"));
+            workerUrl = pgBouncer.url("brigade_restart");
+        }
+        List<WorkerProcess> workers = env.startWorkers(2, WorkerSpec.of(mode).concurrency(2).ttl(TTL)
+                .with("brigade.retention", "off"), workerUrl, url);
         List<TaskSpec> specs = new ArrayList<>();
         for (int i = 0; i < TASKS; i++) {
             TaskSpec sleep = TaskSpec.sleep(0.05);
@@ -165,7 +182,8 @@ class PostgresRestartIT {
 
         List<TaskRecord> all = after.all();
         Map<TaskState, Long> states = new TreeMap<>(all.stream().collect(Collectors.groupingBy(TaskRecord::state, Collectors.counting())));
-        System.out.printf("[pg-restart] outage %.1f s, %d tasks final before it; end states %s%n", outage, finalBefore, states);
+        System.out.printf("[pg-restart] %s: outage %.1f s, %d tasks final before it; end states %s%n", mode, outage,
+                finalBefore, states);
         assertThat(workers).allSatisfy(w -> assertThat(w.alive()).as("%s did not exit; log %s", w, w.log()).isTrue());
         assertThat(all).hasSize(TASKS);
         InvariantChecker.assertHolds(all);

@@ -8,9 +8,10 @@ import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.WorkerSpec;
 import io.vertx.mutiny.sqlclient.Row;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Cancels that arrive while the worker is between statements of a task's life. An echo task spends
  * nearly all of its "running" time in the worker's own writes (set running, finish), so canceling
  * echo tasks the moment they are seen running lands the cancel's thread interrupt in those writes.
- * Every task must still end final (invariant 4: with a live worker, every task reaches a final state).
+ * Every task must still end final (invariant 4: with a live worker, every task reaches a final state),
+ * in every connection mode (cancels by signal, or found by polling).
  */
 @Timeout(240)
 class CancelDuringFinishIT {
@@ -35,9 +37,10 @@ class CancelDuringFinishIT {
     @RegisterExtension
     static final BrigadeEnvironment env = new BrigadeEnvironment();
 
-    @Test
-    void everyTaskCanceledWhileItFinishesStillEndsFinal() throws InterruptedException {
-        env.startWorker(WorkerSpec.of(ConnectionMode.DIRECT).concurrency(4));
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void everyTaskCanceledWhileItFinishesStillEndsFinal(ConnectionMode mode) throws InterruptedException {
+        env.startWorker(WorkerSpec.of(mode).concurrency(4));
         AtomicBoolean dispatching = new AtomicBoolean(true);
         AtomicInteger cancels = new AtomicInteger();
         Thread canceler = Thread.ofPlatform().name("canceler").start(() -> cancelRunningTasks(dispatching, cancels));
@@ -53,7 +56,8 @@ class CancelDuringFinishIT {
             canceler.join();
             Map<TaskState, Long> states = env.tasks().all().stream()
                     .collect(Collectors.groupingBy(TaskRecord::state, Collectors.counting()));
-            System.out.printf("[cancel-during-finish] %d cancels sent to running tasks; states %s%n", cancels.get(), states);
+            System.out.printf("[cancel-during-finish] %s: %d cancels sent to running tasks; states of the class so far %s%n",
+                    mode, cancels.get(), states);
             env.tasks().all().stream().filter(t -> !t.state().isFinal())
                     .limit(10).forEach(t -> System.out.println("[cancel-during-finish] not final: " + t));
             System.out.println("[cancel-during-finish] canceling tasks still held by a live worker: " + env.pool()

@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Cancel of a waiting task, of a running cooperative one, and of one that ignores its cancel
- * (the worker escalates: records it canceled and halts with exit code 3). With LISTEN the cancel
- * arrives as a signal; through PgBouncer in poll mode the worker finds it by polling.
+ * (the worker escalates: records it canceled and halts with exit code 3), each in all three
+ * connection modes. With LISTEN (direct, or on the direct URL beside PgBouncer) the cancel arrives
+ * as a signal; through PgBouncer in poll mode the worker finds it by polling.
  */
 @Timeout(180)
 class CancelIT {
@@ -35,7 +36,7 @@ class CancelIT {
     static final BrigadeEnvironment env = new BrigadeEnvironment();
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_POLL"})
+    @EnumSource(ConnectionMode.class)
     void cancelOfAWaitingAndOfARunningTask(ConnectionMode mode) {
         WorkerProcess worker = env.startWorker(WorkerSpec.of(mode).concurrency(2));
         String x = "repository:X-" + mode.name();
@@ -69,7 +70,7 @@ class CancelIT {
      * the first still runs.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = ConnectionMode.class, names = {"DIRECT"})
+    @EnumSource(ConnectionMode.class)
     void cancelingTheWaitingWriterLetsTheReaderBehindItJoinTheRunningReader(ConnectionMode mode) {
         env.startWorker(WorkerSpec.of(mode).concurrency(3));
         String r = "repository:R-" + mode.name();
@@ -95,7 +96,7 @@ class CancelIT {
      * in the queue; but any worker may finish its cancel, which frees the task queued behind it.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = ConnectionMode.class, names = {"PGBOUNCER_POLL"})
+    @EnumSource(ConnectionMode.class)
     void aTaskNoWorkerMayRunIsLeftAloneButItsCancelIsFinished(ConnectionMode mode) {
         env.startWorker(WorkerSpec.of(mode).concurrency(2));
         String v = "repository:V-" + mode.name();
@@ -125,7 +126,7 @@ class CancelIT {
      * surviving worker.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_POLL"})
+    @EnumSource(ConnectionMode.class)
     void cancelOfATaskThatIgnoresItEscalates(ConnectionMode mode) {
         WorkerProcess holder = env.startWorker(WorkerSpec.of(mode).concurrency(2));
         String y = "repository:Y-" + mode.name();

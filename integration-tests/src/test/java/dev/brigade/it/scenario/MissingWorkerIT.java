@@ -7,7 +7,6 @@ import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.WorkerProcess;
 import dev.brigade.it.env.WorkerSpec;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * kill -9 of a worker in the middle of a task, two other workers alive: the task ends failed,
- * naming the missing worker, within about two ttl, and its resource is free again.
+ * naming the missing worker, within about two ttl, and its resource is free again; and a frozen
+ * worker judged missing. Both in all three connection modes.
  */
 @Timeout(180)
 class MissingWorkerIT {
@@ -34,7 +34,7 @@ class MissingWorkerIT {
     static final BrigadeEnvironment env = new BrigadeEnvironment();
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_POLL"})
+    @EnumSource(ConnectionMode.class)
     void aKilledWorkersTaskFailsAndItsResourceIsFreedAgain(ConnectionMode mode) {
         List<WorkerProcess> workers = env.startWorkers(3, WorkerSpec.of(mode).concurrency(1).ttl(TTL));
         String z = "repository:Z-" + mode.name();
@@ -66,10 +66,12 @@ class MissingWorkerIT {
      * worker's. When it thaws it must not carry on as if it held anything: it halts (exit code 3:
      * its row is gone, or 4: its heartbeat was silent too long) instead of taking or finishing tasks.
      */
-    @Test
-    void aFrozenWorkerJudgedMissingHaltsWhenItThaws() {
-        List<WorkerProcess> workers = env.startWorkers(2, WorkerSpec.of(ConnectionMode.DIRECT).concurrency(1).ttl(TTL));
-        UUID id = env.dispatcher().dispatch(TaskSpec.sleep(300).exclusive("repository:frozen"));
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void aFrozenWorkerJudgedMissingHaltsWhenItThaws(ConnectionMode mode) {
+        List<WorkerProcess> workers = env.startWorkers(2, WorkerSpec.of(mode).concurrency(1).ttl(TTL));
+        String frozenResource = "repository:frozen-" + mode.name();
+        UUID id = env.dispatcher().dispatch(TaskSpec.sleep(300).exclusive(frozenResource));
         TaskRecord running = env.awaitState(id, TaskState.RUNNING, Duration.ofSeconds(30));
         WorkerProcess frozen = env.workerNamed(running.worker());
 
@@ -84,7 +86,7 @@ class MissingWorkerIT {
         assertThat(frozen.awaitExit(Duration.ofSeconds(30)))
                 .as("a worker that thaws after being judged missing halts; log %s", frozen.log()).isIn(3, 4);
         assertThat(env.tasks().get(id)).as("its task stays as the janitor left it").isEqualTo(failed);
-        UUID after = env.dispatcher().dispatch(TaskSpec.echo(2).exclusive("repository:frozen"));
+        UUID after = env.dispatcher().dispatch(TaskSpec.echo(2).exclusive(frozenResource));
         assertThat(env.awaitFinal(after, Duration.ofSeconds(30)).state()).isEqualTo(TaskState.COMPLETED);
         assertThat(workers).filteredOn(w -> w != frozen).allMatch(WorkerProcess::alive, "alive");
         env.assertInvariants();

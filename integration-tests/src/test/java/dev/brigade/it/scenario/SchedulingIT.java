@@ -6,7 +6,6 @@ import dev.brigade.it.db.TaskSpec;
 import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.WorkerSpec;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +18,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Who may run when: Pulp's multi-resource scenario in every connection mode, and no head-of-line blocking. */
+/** Who may run when: Pulp's multi-resource scenario and no head-of-line blocking, each in every connection mode. */
 @Timeout(180)
 class SchedulingIT {
     @RegisterExtension
@@ -60,20 +59,22 @@ class SchedulingIT {
 
     /**
      * A long task holds B and 25 more wait on B; a task on another resource, dispatched last,
-     * still runs at once on the free slot. Polling through PgBouncer: the slowest wakeups.
+     * still runs at once on the free slot. In every connection mode; polling through PgBouncer has
+     * the slowest wakeups.
      */
-    @Test
-    void noHeadOfLineBlocking() {
-        ConnectionMode mode = ConnectionMode.PGBOUNCER_POLL;
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void noHeadOfLineBlocking(ConnectionMode mode) {
+        String b = "repository:B-HOL-" + mode.name();
         env.startWorkers(1, WorkerSpec.of(mode).concurrency(2));
-        UUID longOnB = env.dispatcher().dispatch(TaskSpec.sleep(60).exclusive("repository:B"));
+        UUID longOnB = env.dispatcher().dispatch(TaskSpec.sleep(60).exclusive(b));
         env.awaitState(longOnB, TaskState.RUNNING, Duration.ofSeconds(30));
         List<TaskSpec> queued = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            queued.add(TaskSpec.echo(i).exclusive("repository:B"));
+            queued.add(TaskSpec.echo(i).exclusive(b));
         }
         List<UUID> queuedIds = env.dispatcher().dispatchAll(queued, 4);
-        UUID onO = env.dispatcher().dispatch(TaskSpec.echo(-1).exclusive("repository:O"));
+        UUID onO = env.dispatcher().dispatch(TaskSpec.echo(-1).exclusive("repository:O-HOL-" + mode.name()));
 
         TaskRecord other = env.awaitFinal(onO, Duration.ofSeconds(30));
         TaskRecord longTask = env.tasks().get(longOnB);

@@ -14,8 +14,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A SIGTERM right after start, with nothing run yet, in either signals mode: the worker exits 0
- * and deletes its app_status row. (The JVM's signal thread once could not load the worker's
+ * A SIGTERM right after start, with nothing run yet, in every connection mode (so in either
+ * signals mode): the worker exits 0 and deletes its app_status row. (The JVM's signal thread once could not load the worker's
  * beans, and poll mode once touched the LISTEN seam on the way out.)
  */
 @Timeout(120)
@@ -24,7 +24,7 @@ class StopSignalIT {
     static final BrigadeEnvironment env = new BrigadeEnvironment();
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_POLL"})
+    @EnumSource(ConnectionMode.class)
     void aStopRequestRightAfterStartEndsTheWorkerCleanly(ConnectionMode mode) {
         WorkerProcess worker = env.startWorker(WorkerSpec.of(mode));
         String name = env.pool().query("SELECT name FROM app_status WHERE type = 'worker'").execute()
