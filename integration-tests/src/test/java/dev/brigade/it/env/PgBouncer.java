@@ -26,13 +26,15 @@ public final class PgBouncer implements AutoCloseable {
     private static final List<Path> BINARIES = List.of(Path.of("/usr/sbin/pgbouncer"), Path.of("/usr/bin/pgbouncer"));
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
-    private final Process process;
+    private final List<String> command;
     private final int port;
     private final String user;
     private final Path log;
+    /** The running PgBouncer; a new one after {@link #startAgain()}. */
+    private volatile Process process;
 
-    private PgBouncer(Process process, int port, String user, Path log) {
-        this.process = process;
+    private PgBouncer(List<String> command, int port, String user, Path log) {
+        this.command = List.copyOf(command);
         this.port = port;
         this.user = user;
         this.log = log;
@@ -56,15 +58,58 @@ public final class PgBouncer implements AutoCloseable {
             List<String> command = new java.util.ArrayList<>(List.of(binary.toString()));
             unprivilegedUser().ifPresent(u -> command.addAll(List.of("-u", u)));
             command.add(ini.toString());
-            Process process = StartedProcesses.track(new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
-                    .start());
-            PgBouncer bouncer = new PgBouncer(process, port, user, logFile);
-            bouncer.awaitServing();
+            Files.deleteIfExists(logFile);
+            PgBouncer bouncer = new PgBouncer(command, port, user, logFile);
+            bouncer.launch();
             return bouncer;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PgBouncer", e);
+        }
+    }
+
+    /** Starts the process (again: same configuration, same port, the log appended) and waits until it listens. */
+    private void launch() {
+        try {
+            process = StartedProcesses.track(new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start PgBouncer", e);
+        }
+        awaitServing();
+    }
+
+    /** kill -9: PgBouncer crashes; every client and server connection through it drops at once. */
+    public void crash() {
+        stopWith("KILL");
+    }
+
+    /**
+     * SIGINT, PgBouncer's safe shutdown (as an operator's restart sends): it waits for the
+     * transactions in flight to end, then closes every connection and exits.
+     */
+    public void shutDownSafely() {
+        stopWith("INT");
+    }
+
+    /** Starts PgBouncer again after {@link #crash()} or {@link #shutDownSafely()}, on the same port. */
+    public void startAgain() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("PgBouncer still runs");
+        }
+        launch();
+    }
+
+    private void stopWith(String signal) {
+        signal(signal);
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("PgBouncer did not exit within 30 s of SIG" + signal + "; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
