@@ -1,0 +1,41 @@
+package dev.brigade.api.error;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which database failures are "out of reach, retry" (503 with Retry-After) and which are bugs
+ * (500). The system test PgBouncerRestartIT sees the 503s happen for real; this pins the choice.
+ */
+class DatabaseUnavailableTest {
+
+    @Test
+    void aLostOrRefusedConnectionIsA503WithRetryAfter() {
+        for (Response response : new Response[] {
+                new ConnectionClosedMapper().toResponse(ClosedConnectionException.INSTANCE),
+                new SocketErrorMapper().toResponse(new ConnectException("Connection refused")),
+                new SocketErrorMapper().toResponse(new SocketException("Connection reset")),
+                new PostgresErrorMapper().toResponse(new PgException("server conn crashed?", "FATAL", "08P01", null)),
+                new PostgresErrorMapper().toResponse(new PgException("terminating connection due to administrator command",
+                        "FATAL", "57P01", null))}) {
+            assertThat(response.getStatus()).isEqualTo(503);
+            assertThat(response.getHeaderString("Retry-After")).isEqualTo("1");
+            assertThat(response.getMediaType().toString()).isEqualTo("application/problem+json");
+        }
+    }
+
+    @Test
+    void anyOtherDatabaseErrorIsA500() {
+        Response response = new PostgresErrorMapper().toResponse(
+                new PgException("column \"x\" does not exist", "ERROR", "42703", null));
+        assertThat(response.getStatus()).isEqualTo(500);
+        assertThat(response.getHeaderString("Retry-After")).isNull();
+    }
+}
