@@ -67,6 +67,24 @@ public final class InvariantChecker {
         return found;
     }
 
+    /**
+     * Invariant 3's second half: a task final in an earlier snapshot is, in a later one, the same
+     * row (state, times, worker, error) — nothing changes a finished task again.
+     */
+    public static List<Violation> changedAfterFinal(Collection<TaskRecord> earlier, Collection<TaskRecord> later) {
+        Map<UUID, TaskRecord> now = new HashMap<>();
+        later.forEach(task -> now.put(task.id(), task));
+        List<Violation> found = new ArrayList<>();
+        for (TaskRecord before : earlier) {
+            TaskRecord after = now.get(before.id());
+            if (before.state().isFinal() && after != null && !after.equals(before)) {
+                found.add(new Violation(Violation.Rule.LIFECYCLE, "a final task changed afterwards",
+                        List.of(before, after)));
+            }
+        }
+        return found;
+    }
+
     /** Fails with every violation and the offending tasks printed. */
     public static void assertHolds(Collection<TaskRecord> tasks) {
         assertHolds(tasks, Set.of());
@@ -78,10 +96,18 @@ public final class InvariantChecker {
 
     public static void assertHolds(Collection<TaskRecord> tasks, Set<UUID> canceledBeforeRun,
                                    Collection<HandlerRun> runs) {
-        List<Violation> found = violations(tasks, canceledBeforeRun, runs);
+        failOn(violations(tasks, canceledBeforeRun, runs), tasks.size());
+    }
+
+    /** Fails if a task final in {@code earlier} differs in {@code later}, both printed. */
+    public static void assertUnchangedAfterFinal(Collection<TaskRecord> earlier, Collection<TaskRecord> later) {
+        failOn(changedAfterFinal(earlier, later), later.size());
+    }
+
+    private static void failOn(List<Violation> found, int taskCount) {
         if (!found.isEmpty()) {
             StringBuilder message = new StringBuilder(found.size() + " invariant violation(s) among "
-                    + tasks.size() + " tasks:");
+                    + taskCount + " tasks:");
             found.stream().limit(50).forEach(v -> message.append("\n  ").append(v));
             if (found.size() > 50) {
                 message.append("\n  … and ").append(found.size() - 50).append(" more");

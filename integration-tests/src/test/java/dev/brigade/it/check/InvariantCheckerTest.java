@@ -228,6 +228,23 @@ class InvariantCheckerTest {
                 new HandlerRun(a, Instant.ofEpochSecond(3), Instant.ofEpochSecond(4), "7@h"));
     }
 
+    @Test
+    void aFinalTaskThatChangesLaterIsAViolation() {
+        TaskRecord done = record("done", TaskState.COMPLETED, 1, 5);
+        TaskRecord running = new TaskRecord(id("running"), "brigade.record", TaskState.RUNNING, at(0), at(0), at(1), null,
+                List.of(DOMAIN), "1@host", null);
+        TaskRecord doneThenFailed = new TaskRecord(done.id(), done.name(), TaskState.FAILED, done.createdAt(),
+                done.unblockedAt(), done.startedAt(), at(9), done.reservedResources(), done.worker(), "worker gone");
+        TaskRecord runningThenDone = record("running", TaskState.COMPLETED, 1, 6);
+
+        assertThat(InvariantChecker.changedAfterFinal(List.of(done, running), List.of(done, runningThenDone))).isEmpty();
+        List<Violation> found = InvariantChecker.changedAfterFinal(List.of(done, running), List.of(doneThenFailed, runningThenDone));
+        assertThat(found).singleElement().satisfies(v -> {
+            assertThat(v.detail()).isEqualTo("a final task changed afterwards");
+            assertThat(v.tasks()).containsExactly(done, doneThenFailed);
+        });
+    }
+
     private static TaskRecord record(String name, TaskState state, int started, int finished) {
         return new TaskRecord(id(name), "brigade.record", state, at(0), at(0), at(started), at(finished),
                 List.of(DOMAIN), "1@host", null);

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The tests' reads of the task and app_status tables (test SQL: the programs never run it). */
@@ -78,6 +79,15 @@ public final class TaskReader {
                 .execute().await().atMost(WAIT)
                 .forEach(row -> running.computeIfAbsent(row.getString("worker"), k -> new ArrayList<>()).add(row.getUUID("id")));
         return running;
+    }
+
+    /** The {@code pid@host} name of the registered process with this pid (the tests' processes share one host). */
+    public Optional<String> processNameOf(long pid) {
+        for (Row row : pool.preparedQuery("SELECT name FROM app_status WHERE name LIKE $1 || '@%'")
+                .execute(Tuple.of(Long.toString(pid))).await().atMost(WAIT)) {
+            return Optional.of(row.getString("name"));
+        }
+        return Optional.empty();
     }
 
     /** Whether an app_status row of this name ({@code pid@host}) exists. */

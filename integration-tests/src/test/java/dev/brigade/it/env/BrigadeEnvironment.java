@@ -226,6 +226,11 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
         return all;
     }
 
+    /** Fails if any task final in {@code snapshot} (an earlier {@code tasks().all()}) has changed since. */
+    public void assertFinalTasksUnchangedSince(List<TaskRecord> snapshot) {
+        InvariantChecker.assertUnchangedAfterFinal(snapshot, tasks.all());
+    }
+
     public List<TaskRecord> assertInvariants() {
         return assertInvariants(Set.of());
     }

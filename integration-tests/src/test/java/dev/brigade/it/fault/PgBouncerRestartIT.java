@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -41,8 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tasks through it and a client keeps dispatching through the api-server, also behind it. Each
  * time, every program's readiness goes down and comes back, and nobody halts. Afterwards every
  * task completed (the outages are far shorter than the ttl: nothing may fail), every dispatch the
- * api-server acknowledged is a committed task, and the invariants hold, handler runs included (a
- * claim or finish whose reply was lost in the drop must not run a task twice).
+ * api-server acknowledged is a committed task, no task final at a restart changed afterwards, and
+ * the invariants hold, handler runs included (a claim or finish whose reply was lost in the drop
+ * must not run a task twice).
  * Only the two modes through PgBouncer: in the direct mode no program uses it.
  */
 @Timeout(600)
@@ -65,10 +67,12 @@ class PgBouncerRestartIT {
         try (DispatchingClient client = new DispatchingClient(api, mode.name())) {
             List<UUID> ids = env.dispatcher().dispatchAll(
                     RandomTasks.recorded(new Random(seed), TASKS, RESOURCES, mode.name(), 0, 20), 8);
-            long afterCrash = restartMidRun(mode, "crash (kill -9)", PgBouncer::crash, programs, before + TASKS / 5);
+            List<List<TaskRecord>> snapshots = new ArrayList<>(); // the rows at each restart: what was final stays so
+            long afterCrash = restartMidRun(mode, "crash (kill -9)", PgBouncer::crash, programs, before + TASKS / 5,
+                    snapshots);
             // the programs get work done between the two restarts
             restartMidRun(mode, "safe shutdown (SIGINT)", PgBouncer::shutDownSafely, programs,
-                    Math.max(before + TASKS / 2, afterCrash + TASKS / 10));
+                    Math.max(before + TASKS / 2, afterCrash + TASKS / 10), snapshots);
             client.awaitAcknowledgedAfterTheRestarts();
             client.stop();
             env.awaitAllFinal(Duration.ofSeconds(240));
@@ -81,6 +85,7 @@ class PgBouncerRestartIT {
             assertThat(client.otherAnswers().keySet()).as("answers while the database was out of reach: 503 problem+json"
                     + " with Retry-After, never a 500 or a dropped request").isSubsetOf(Set.of(DispatchingClient.UNAVAILABLE));
             checkTasks(ids, seed);
+            snapshots.forEach(env::assertFinalTasksUnchangedSince); // a write replayed after a drop changed nothing final
         }
         assertThat(workers).as("no worker halted or died").allMatch(WorkerProcess::alive, "alive");
         env.assertInvariants();
@@ -99,10 +104,12 @@ class PgBouncerRestartIT {
      * the final tasks by then.
      */
     private static long restartMidRun(ConnectionMode mode, String how, Consumer<PgBouncer> stop,
-                                      List<ProgramProcess> programs, long finalTasks) throws InterruptedException {
+                                      List<ProgramProcess> programs, long finalTasks, List<List<TaskRecord>> snapshots)
+            throws InterruptedException {
         Await.until(finalTasks + " tasks final before the " + how, Duration.ofSeconds(120),
                 env.tasks()::finalCount, done -> done >= finalTasks);
         long unfinished = env.tasks().incomplete();
+        List<TaskRecord> before = env.tasks().all();
         stop.accept(env.pgBouncer());
         for (ProgramProcess program : programs) {
             Await.until(program + " not ready after PgBouncer's " + how, Duration.ofSeconds(30), () -> !program.ready());
@@ -114,6 +121,7 @@ class PgBouncerRestartIT {
         }
         System.out.printf("[pgbouncer-restart] %s: %s with %d tasks unfinished; every program's readiness went down"
                 + " and came back%n", mode, how, unfinished);
+        snapshots.add(before);
         return env.tasks().finalCount();
     }
 
