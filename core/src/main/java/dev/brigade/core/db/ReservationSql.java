@@ -15,60 +15,18 @@ public final class ReservationSql {
      */
     public static final String LOCK_RESOURCES = "SELECT brigade_lock_resources($1::text[], $2::boolean[])";
 
-    /** Dispatch checks its own task at once: stamped unblocked when nothing earlier conflicts. $1 id. */
-    public static final String UNBLOCK_IF_FREE = """
-            UPDATE task SET unblocked_at = clock_timestamp()
-            WHERE id = $1 AND state = 'waiting' AND unblocked_at IS NULL AND brigade_task_is_free(id)
-            RETURNING id""";
-
-    /** Only one unblocker at a time; the others skip (the winner loops until nothing is left). */
-    public static final String TRY_UNBLOCKER_LOCK = "SELECT pg_try_advisory_xact_lock(1112688452, 1) AS acquired";
-
     /**
-     * One unblock step: consume a batch of released resources and stamp the tasks they freed.
-     * Candidates are the tasks that may have been waiting on exactly those resources: after a
-     * shared row left, an exclusive row now at the head; after an exclusive row left, the next
-     * exclusive row or the run of shared rows before it. Each candidate is then checked on all
-     * its resources. Cost: index probes per released resource, never a scan of the queue.
-     * $1 batch size. Returns the consumed count and the ids stamped.
+     * One unblock step in one call (see migration V3, brigade_unblock_step): when releases are
+     * pending, try the unblocker's lock (one process at a time; the others skip) and turn up to
+     * $1 released resources into unblocked tasks. Candidates are the tasks that may have been
+     * waiting on exactly those resources: after a shared row left, an exclusive row now at the
+     * head; after an exclusive row left, the next exclusive row or the run of shared rows before
+     * it; each candidate is checked on all its resources. Cost: index probes per released
+     * resource, never a scan of the queue. $2/$3 the handle notification when it stamped any.
+     * Returns acquired (true also when nothing was pending), consumed, stamped.
      */
-    public static final String UNBLOCK_RELEASED = """
-            WITH released AS (
-                DELETE FROM reservation_release
-                WHERE id IN (SELECT id FROM reservation_release ORDER BY id LIMIT $1)
-                RETURNING resource, exclusive),
-            freed AS (
-                SELECT resource, bool_or(exclusive) AS exclusive FROM released GROUP BY resource),
-            head AS (
-                SELECT f.resource, f.exclusive AS freed_exclusive, h.task_id, h.exclusive
-                FROM freed f
-                CROSS JOIN LATERAL (
-                    SELECT r.task_id, r.exclusive FROM task_reservation r
-                    WHERE r.resource = f.resource
-                    ORDER BY r.task_created_at, r.task_id
-                    LIMIT 1) h),
-            candidate AS (
-                SELECT task_id FROM head WHERE exclusive
-                UNION
-                SELECT r.task_id
-                FROM head
-                LEFT JOIN LATERAL (
-                    SELECT x.task_created_at, x.task_id FROM task_reservation x
-                    WHERE x.resource = head.resource AND x.exclusive
-                    ORDER BY x.task_created_at, x.task_id
-                    LIMIT 1) next_exclusive ON true
-                JOIN task_reservation r ON r.resource = head.resource AND NOT r.exclusive
-                WHERE head.freed_exclusive AND NOT head.exclusive
-                  AND (next_exclusive.task_id IS NULL
-                       OR (r.task_created_at, r.task_id) < (next_exclusive.task_created_at, next_exclusive.task_id))),
-            stamped AS (
-                UPDATE task SET unblocked_at = clock_timestamp()
-                WHERE id IN (SELECT task_id FROM candidate)
-                  AND state = 'waiting' AND unblocked_at IS NULL AND brigade_task_is_free(id)
-                RETURNING id)
-            SELECT (SELECT count(*) FROM released) AS consumed, (SELECT count(*) FROM stamped) AS stamped""";
-
-    public static final String RELEASES_PENDING = "SELECT EXISTS (SELECT 1 FROM reservation_release) AS pending";
+    public static final String UNBLOCK_STEP = """
+            SELECT acquired, consumed, stamped FROM brigade_unblock_step($1, $2, $3)""";
 
     /**
      * Final tasks that still hold reservation rows: left by a worker that recorded its tasks

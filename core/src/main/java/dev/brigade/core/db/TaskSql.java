@@ -21,23 +21,19 @@ public final class TaskSql {
     static final String COLUMNS_WITH_ARGS = COLUMNS.replace("NULL::text AS args", "task.args::text AS args");
 
     /**
-     * Inserts the task and its reservation rows. created_at comes from clock_timestamp() here,
-     * after the caller took the advisory locks of the task's resources in this transaction.
-     * $1 id, $2 name, $3 args, $4 logging_cid, $5 reserved_resources (encoded), $6 immediate,
-     * $7 deferred, $8 domain, $9 parent_task, $10 task_group, $11 versions,
-     * $12 resources, $13 exclusive flags (parallel arrays).
+     * Dispatches a batch of tasks (one or many) in one call: the resource locks, the task rows
+     * (already unblocked when free), their reservation rows and one {@code handle} for the batch
+     * (see migration V3, brigade_dispatch). Tasks are parallel arrays, their resources flattened
+     * with the 1-based position of their task. $1 ids, $2 names, $3 args (JSON text), $4 logging
+     * cids, $5 immediate, $6 deferred, $7 domains, $8 parents, $9 groups, $10 versions (JSON text),
+     * $11 resource's task, $12 resource, $13 exclusive, $14 encoded (as reserved_resources shows
+     * it), $15 notify channel, $16 notify payload. Returns id, created_at, unblocked_at per task.
      */
-    public static final String INSERT = """
-            WITH inserted AS (
-                INSERT INTO task (id, name, args, logging_cid, reserved_resources, immediate, deferred,
-                                  domain, parent_task, task_group, versions, created_at)
-                VALUES ($1, $2, $3::text::jsonb, $4, $5::text[], $6, $7, $8, $9, $10, $11::text::jsonb, clock_timestamp())
-                RETURNING id, created_at),
-            reservations AS (
-                INSERT INTO task_reservation (resource, task_created_at, task_id, exclusive)
-                SELECT r.resource, inserted.created_at, inserted.id, r.exclusive
-                FROM inserted, unnest($12::text[], $13::boolean[]) AS r(resource, exclusive))
-            SELECT id, created_at FROM inserted""";
+    public static final String DISPATCH = """
+            SELECT id, created_at, unblocked_at
+            FROM brigade_dispatch($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::boolean[],
+                                  $7::text[], $8::uuid[], $9::uuid[], $10::text[],
+                                  $11::integer[], $12::text[], $13::boolean[], $14::text[], $15, $16)""";
 
     public static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM task WHERE id = $1";
 
@@ -47,39 +43,44 @@ public final class TaskSql {
             SELECT id FROM task WHERE parent_task = $1 ORDER BY created_at, id""";
 
     /**
-     * The claim, one statement: lock the first claimable task (immediate first, then FIFO) that
-     * no other worker has locked, and take it. SKIP LOCKED keeps workers off each other's rows
-     * without waiting, and the whole test sits in one query level, so a row another worker
-     * claimed (or even finished) and committed meanwhile is re-checked against all of it under
-     * the row lock. The walk follows the claimable partial index, so its cost does not grow with
-     * the queue. (A random spread over a window of candidates, as DESIGN.md suggests, made the
-     * planner join the window against every claimable row: 130 ms per claim at 2k tasks.)
-     * A worker never runs a task that asks for newer components than it has, but may finish the
-     * cancel of any task. The worker's name is recorded unless the task already ran (then the
-     * name of the process that ran it stays, to say which one went missing).
-     * $1 app_lock (me), $2 my name, $3 my versions.
+     * The claim, one statement for a batch: lock up to $4 claimable tasks (immediate first, then
+     * FIFO) that no other worker has locked, take them, and move the waiting ones to running in
+     * the same write (so a task's row changes once between dispatch and its outcome). SKIP LOCKED
+     * keeps workers off each other's rows without waiting, and the whole test sits in one query
+     * level, so a row another worker claimed (or even finished) and committed meanwhile is
+     * re-checked against all of it under the row lock. Tasks claimed together never conflict:
+     * each was free (no earlier incomplete conflicting task) when it was unblocked. The walk
+     * follows the claimable partial index, so its cost does not grow with the queue. A worker
+     * never runs a task that asks for newer components than it has, but may finish the cancel of
+     * any task. A canceling task (to be finished canceled) and a running one (its worker went
+     * missing; to be finished failed) keep their state, and the name of the process that ran
+     * them stays, to say which one went missing; {@code claimed_state} is the state the claim
+     * found. $1 app_lock (me), $2 my name, $3 my versions, $4 how many at most.
      */
-    public static final String CLAIM_NEXT = """
+    public static final String CLAIM_BATCH = """
             WITH candidate AS (
-                SELECT id
+                SELECT id, state AS claimed_state
                 FROM task
                 WHERE state IN ('waiting', 'running', 'canceling')
                   AND unblocked_at IS NOT NULL
                   AND app_lock IS NULL
                   AND (state = 'canceling' OR brigade_versions_satisfied(versions, $3::text::jsonb))
                 ORDER BY immediate DESC, created_at, id
-                LIMIT 1
+                LIMIT $4
                 FOR UPDATE SKIP LOCKED)
             UPDATE task
             SET app_lock = $1,
-                worker = CASE WHEN task.started_at IS NULL THEN $2 ELSE task.worker END
+                worker = CASE WHEN task.started_at IS NULL THEN $2 ELSE task.worker END,
+                state = CASE WHEN task.state = 'waiting' THEN 'running' ELSE task.state END,
+                started_at = CASE WHEN task.state = 'waiting' THEN clock_timestamp() ELSE task.started_at END
             FROM candidate
             WHERE task.id = candidate.id
-            RETURNING\s""" + COLUMNS_WITH_ARGS;
+            RETURNING candidate.claimed_state,\s""" + COLUMNS_WITH_ARGS;
 
     /**
-     * waiting → running, by the holder. Idempotent for the holder (a retry after a lost reply
-     * finds its own earlier write): only a task claimed while waiting is ever set running.
+     * waiting → running, by the holder, for a process that claims one task by itself (the
+     * api-server's immediate path). Idempotent for the holder (a retry after a lost reply finds
+     * its own earlier write, and a task CLAIM_BATCH set running already is left as it is).
      * $1 id, $2 app_lock (me).
      */
     public static final String SET_RUNNING = """
@@ -87,48 +88,45 @@ public final class TaskSql {
             WHERE id = $1 AND app_lock = $2 AND state IN ('waiting', 'running')
             RETURNING started_at""";
 
-    /** The incomplete tasks a process holds, to find claims whose reply it never got. $1 app_lock. */
-    public static final String SELECT_HELD_BY = """
-            SELECT id FROM task WHERE app_lock = $1 AND state IN ('waiting', 'running', 'canceling')""";
+    /**
+     * Claims whose reply this process never got (the connection dropped after the commit): tasks
+     * it holds and does not run ($2, the ids it does run). Those it started itself never ran
+     * their handler: their start is undone (a running one is waiting again, a canceling one will
+     * be finished canceled). It knows them by its name and a start no earlier than its own
+     * registration (a task taken over from a dead process of the same name started before this
+     * one registered). Every such task is let go, for another claim to take or finish.
+     * $1 app_lock (me), $2 ids held, $3 my name. Returns the ids let go.
+     */
+    public static final String RETURN_LOST_CLAIMS = """
+            UPDATE task
+            SET app_lock = NULL,
+                state = CASE WHEN lost.mine AND task.state = 'running' THEN 'waiting' ELSE task.state END,
+                started_at = CASE WHEN lost.mine THEN NULL ELSE task.started_at END
+            FROM (SELECT t.id,
+                         coalesce(t.worker = $3
+                             AND t.started_at >= (SELECT a.started_at FROM app_status a WHERE a.id = $1), false) AS mine
+                  FROM task t
+                  WHERE t.app_lock = $1 AND t.state IN ('waiting', 'running', 'canceling')
+                    AND NOT (t.id = ANY ($2::uuid[]))
+                  FOR UPDATE) lost
+            WHERE task.id = lost.id
+            RETURNING task.id""";
 
     /**
-     * Lets go of a task this process holds but does not run (the reply of its claim was lost):
-     * another worker claims it, and finishes it as failed if it had already started. $1 id, $2 me.
+     * Records a batch of outcomes of tasks held by me and releases their resources, one call
+     * (see migration V3, brigade_finish): the advisory locks of all their resources (taken once,
+     * in the global order), each task's state (or its canceling outcome if it was moved to
+     * canceling meanwhile), open progress reports, the lock released, and a release recorded
+     * only where it can free a task. $1 me, $2 ids, $3 states, $4 states if canceling, $5 results,
+     * $6 errors, $7 errors if canceling (JSON text), $8 whether the handler ran, $9 resources,
+     * $10 exclusive flags (of all tasks), $11/$12 the unblock notification (null: none).
+     * Returns id, state written, and whether releases were recorded; a task no longer held by me
+     * is missing from the result.
      */
-    public static final String RELEASE_HELD = """
-            UPDATE task SET app_lock = NULL
-            WHERE id = $1 AND app_lock = $2 AND state IN ('waiting', 'running', 'canceling')""";
-
-    /**
-     * Finishes a task held by me and releases its resources in one statement: the reservation
-     * rows go, the released resources are recorded for the unblocker, progress reports still
-     * open take the final state, and the lock is released. If the task was moved to canceling
-     * meanwhile, the canceling outcome applies instead. The caller holds the advisory locks of
-     * the task's resources (see ReservationSql.LOCK_RESOURCES).
-     * $1 id, $2 app_lock (me), $3 final state, $4 final state if canceling, $5 result,
-     * $6 error, $7 error if canceling. Returns the state written (no row: lost the task).
-     */
-    public static final String FINISH = """
-            WITH finished AS (
-                UPDATE task
-                SET state = CASE WHEN state = 'canceling' THEN $4 ELSE $3 END,
-                    result = CASE WHEN state = 'canceling' THEN NULL ELSE $5::text::jsonb END,
-                    error = CASE WHEN state = 'canceling' THEN $7::text::jsonb ELSE $6::text::jsonb END,
-                    finished_at = clock_timestamp(),
-                    app_lock = NULL
-                WHERE id = $1 AND app_lock = $2 AND state IN ('waiting', 'running', 'canceling')
-                RETURNING id, state, finished_at),
-            released AS (
-                DELETE FROM task_reservation WHERE task_id IN (SELECT id FROM finished)
-                RETURNING resource, exclusive),
-            recorded AS (
-                INSERT INTO reservation_release (resource, exclusive)
-                SELECT resource, exclusive FROM released),
-            reports AS (
-                UPDATE progress_report SET state = finished.state
-                FROM finished
-                WHERE progress_report.task = finished.id AND progress_report.state IN ('waiting', 'running'))
-            SELECT state, finished_at FROM finished""";
+    public static final String FINISH_BATCH = """
+            SELECT id, state, released
+            FROM brigade_finish($1, $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                $8::boolean[], $9::text[], $10::boolean[], $11, $12)""";
 
     /**
      * A worker about to exit at once (a handler ignored its cancel, or shutdown ran out of grace)

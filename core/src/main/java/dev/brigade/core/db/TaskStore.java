@@ -43,33 +43,10 @@ public final class TaskStore {
                          TaskState ifCanceling, JsonNode errorIfCanceling) {
     }
 
-    /** One unblock step: how many released resources were consumed and how many tasks stamped. */
-    public record UnblockStep(long consumed, long stamped) {
-    }
-
     public static Uni<Void> lockResources(SqlClient client, Reservations reservations) {
         return client.preparedQuery(ReservationSql.LOCK_RESOURCES)
                 .execute(Tuple.of(reservations.resources(), reservations.exclusiveFlags()))
                 .replaceWithVoid();
-    }
-
-    public static Uni<OffsetDateTime> insert(SqlClient client, NewTask task) {
-        Tuple params = Tuple.tuple(List.of(
-                task.id(), task.name(), Json.write(task.args()), task.loggingCid(),
-                task.reservations().encoded().toArray(String[]::new), task.immediate(), task.deferred(),
-                task.reservations().domain()));
-        params.addValue(task.parentTask()).addValue(task.taskGroup())
-                .addValue(Json.write(task.versions() == null ? Map.of() : task.versions()))
-                .addValue(task.reservations().resources())
-                .addValue(task.reservations().exclusiveFlags());
-        return client.preparedQuery(TaskSql.INSERT).execute(params)
-                .map(rows -> rows.iterator().next().getOffsetDateTime("created_at"));
-    }
-
-    /** Stamps unblocked_at when nothing earlier conflicts; true when it did. */
-    public static Uni<Boolean> unblockIfFree(SqlClient client, UUID id) {
-        return client.preparedQuery(ReservationSql.UNBLOCK_IF_FREE).execute(Tuple.of(id))
-                .map(rows -> rows.rowCount() == 1);
     }
 
     public static Uni<Optional<Task>> findById(SqlClient client, UUID id) {
@@ -85,10 +62,10 @@ public final class TaskStore {
                 .map(rows -> ids(rows, "id"));
     }
 
+    /** Claims one task (see TaskBatchStore.claim); a waiting one comes back running. */
     public static Uni<Optional<Task>> claimNext(SqlClient client, ClaimNext claim) {
-        return client.preparedQuery(TaskSql.CLAIM_NEXT)
-                .execute(Tuple.of(claim.appLock(), claim.workerName(), Json.write(claim.versions())))
-                .map(TaskStore::firstTask);
+        return TaskBatchStore.claim(client, claim, 1)
+                .map(claimed -> claimed.stream().findFirst().map(TaskBatchStore.Claimed::task));
     }
 
     /** waiting → running; empty when the task was canceled (or lost) meanwhile. */
@@ -99,15 +76,16 @@ public final class TaskStore {
                         : Optional.of(rows.iterator().next().getOffsetDateTime("started_at")));
     }
 
-    /** The state written, or empty when this process no longer held the task. */
+    /**
+     * Records one outcome (see TaskBatchStore.finish) for a caller that holds the task's resource
+     * locks already in this transaction. The state written, or empty when this process no longer
+     * held the task.
+     */
     public static Uni<Optional<TaskState>> finish(SqlClient client, Finish f) {
-        Tuple params = Tuple.of(f.id(), f.appLock(), f.state().dbName(), f.ifCanceling().dbName(),
-                Json.write(f.result()), Json.write(f.error()));
-        params.addValue(Json.write(f.errorIfCanceling()));
-        return client.preparedQuery(TaskSql.FINISH).execute(params)
-                .map(rows -> rows.rowCount() == 0
-                        ? Optional.empty()
-                        : Optional.of(TaskState.fromDb(rows.iterator().next().getString("state"))));
+        TaskBatchStore.Outcome outcome = new TaskBatchStore.Outcome(f.id(), new Reservations(List.of(), "default"),
+                f.state(), f.result(), f.error(), f.ifCanceling(), f.errorIfCanceling(), true);
+        return TaskBatchStore.finish(client, f.appLock(), List.of(outcome), false)
+                .map(result -> result.finished().stream().findFirst().map(TaskBatchStore.Finished::state));
     }
 
     /** Records every task I hold final, keeping lock and reservations (see TaskSql.FINISH_ALL_BEFORE_EXIT). */
@@ -124,14 +102,6 @@ public final class TaskStore {
                         : Optional.of(Optional.ofNullable(rows.iterator().next().getUUID("app_lock"))));
     }
 
-    public static Uni<List<UUID>> heldBy(SqlClient client, UUID appLock) {
-        return client.preparedQuery(TaskSql.SELECT_HELD_BY).execute(Tuple.of(appLock)).map(rows -> ids(rows, "id"));
-    }
-
-    public static Uni<Boolean> releaseHeld(SqlClient client, UUID id, UUID appLock) {
-        return client.preparedQuery(TaskSql.RELEASE_HELD).execute(Tuple.of(id, appLock)).map(rows -> rows.rowCount() == 1);
-    }
-
     public static Uni<List<UUID>> cancelingHeldBy(SqlClient client, UUID appLock) {
         return client.preparedQuery(TaskSql.SELECT_CANCELING_HELD_BY).execute(Tuple.of(appLock))
                 .map(rows -> ids(rows, "id"));
@@ -146,24 +116,6 @@ public final class TaskStore {
                 .map(rows -> rows.rowCount() == 0
                         ? Optional.empty()
                         : Optional.of(TaskState.fromDb(rows.iterator().next().getString("state"))));
-    }
-
-    public static Uni<Boolean> tryUnblockerLock(SqlClient client) {
-        return client.preparedQuery(ReservationSql.TRY_UNBLOCKER_LOCK).execute()
-                .map(rows -> rows.iterator().next().getBoolean("acquired"));
-    }
-
-    public static Uni<UnblockStep> unblockReleased(SqlClient client, int batch) {
-        return client.preparedQuery(ReservationSql.UNBLOCK_RELEASED).execute(Tuple.of(batch))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new UnblockStep(row.getLong("consumed"), row.getLong("stamped"));
-                });
-    }
-
-    public static Uni<Boolean> releasesPending(SqlClient client) {
-        return client.preparedQuery(ReservationSql.RELEASES_PENDING).execute()
-                .map(rows -> rows.iterator().next().getBoolean("pending"));
     }
 
     /** A final task whose reservation rows are still in place (see ReservationSql.SELECT_FINAL_WITH_RESERVATIONS). */

@@ -1,6 +1,7 @@
 package dev.brigade.core.dispatch;
 
 import dev.brigade.core.db.Json;
+import dev.brigade.core.db.TaskBatchStore;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.error.FieldError;
 import dev.brigade.core.error.InvalidRequestException;
@@ -9,10 +10,9 @@ import dev.brigade.core.handler.TaskHandler;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.process.BrigadeVersion;
 import dev.brigade.core.reservation.Reservations;
-import dev.brigade.core.signal.Signal;
-import dev.brigade.core.signal.SignalPublisher;
 import dev.brigade.core.task.DispatchRequest;
 import dev.brigade.core.task.Task;
+import dev.brigade.core.task.TaskState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -27,9 +27,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Dispatch: validate, then in one transaction take the resource locks, insert the task and its
- * reservation rows, check at once whether it is free (stamping it unblocked), and signal
- * {@code handle} when it is. Nothing is written when validation fails.
+ * Dispatch: validate, then one statement takes the resource locks, inserts the tasks and their
+ * reservation rows (a task free at once is written unblocked) and signals {@code handle} when any
+ * is free (TaskSql.DISPATCH). Nothing is written when validation fails.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -48,6 +48,7 @@ public class Dispatcher {
     public record Dispatched(Task task, boolean unblocked) {
     }
 
+    /** Validates and dispatches one task: one round trip, its own transaction. */
     public Uni<Dispatched> dispatch(DispatchRequest request) {
         TaskStore.NewTask row;
         try {
@@ -55,17 +56,63 @@ public class Dispatcher {
         } catch (RuntimeException e) {
             return Uni.createFrom().failure(e);
         }
-        return pool.withTransaction(tx -> dispatchIn(tx, row))
-                .onFailure(PgException.class).transform(Dispatcher::translate);
+        return dispatchIn(pool, row).onFailure(PgException.class).transform(Dispatcher::translate);
     }
 
-    /** The dispatch statements on a caller's transaction (the caller commits). */
-    public Uni<Dispatched> dispatchIn(SqlClient tx, TaskStore.NewTask row) {
-        return TaskStore.lockResources(tx, row.reservations())
-                .chain(() -> TaskStore.insert(tx, row))
-                .chain(() -> TaskStore.unblockIfFree(tx, row.id()))
-                .call(free -> free ? SignalPublisher.send(tx, Signal.HANDLE) : Uni.createFrom().voidItem())
-                .chain(free -> TaskStore.findById(tx, row.id()).map(task -> new Dispatched(task.orElseThrow(), free)));
+    /**
+     * Validates every task, then dispatches them all in one round trip, all or nothing, in the
+     * order given (conflicting tasks are queued in that order). A bad task fails the whole call
+     * with each field named under {@code tasks[i]}; nothing is written.
+     */
+    public Uni<List<Dispatched>> dispatchAll(List<DispatchRequest> requests) {
+        List<TaskStore.NewTask> rows = new ArrayList<>(requests.size());
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                rows.add(validate(requests.get(i)));
+            } catch (InvalidRequestException e) {
+                for (FieldError error : e.errors()) {
+                    errors.add(new FieldError("tasks[" + i + "]." + error.field(), error.message()));
+                }
+            } catch (PayloadTooLargeException e) {
+                return Uni.createFrom().failure(new PayloadTooLargeException("tasks[" + i + "].args",
+                        "args must be at most 1 MiB encoded"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(new InvalidRequestException(errors));
+        }
+        return dispatchAllIn(pool, rows).onFailure(PgException.class).transform(Dispatcher::translate);
+    }
+
+    /** The dispatch statement on a caller's client (a transaction: the caller commits). */
+    public Uni<Dispatched> dispatchIn(SqlClient client, TaskStore.NewTask row) {
+        return dispatchAllIn(client, List.of(row)).map(List::getFirst);
+    }
+
+    /** Many tasks in one statement on a caller's client, in the order given. */
+    public Uni<List<Dispatched>> dispatchAllIn(SqlClient client, List<TaskStore.NewTask> rows) {
+        return TaskBatchStore.dispatch(client, rows).map(written -> {
+            Map<UUID, TaskBatchStore.DispatchedRow> byId = new java.util.HashMap<>();
+            written.forEach(w -> byId.put(w.id(), w));
+            List<Dispatched> dispatched = new ArrayList<>(rows.size());
+            for (TaskStore.NewTask row : rows) {
+                TaskBatchStore.DispatchedRow w = byId.get(row.id());
+                if (w == null) {
+                    throw new IllegalStateException("dispatch wrote no row for task " + row.id());
+                }
+                dispatched.add(new Dispatched(asWritten(row, w), w.unblockedAt() != null));
+            }
+            return dispatched;
+        });
+    }
+
+    /** The task as the dispatch statement wrote it (no need to read it back). */
+    private static Task asWritten(TaskStore.NewTask row, TaskBatchStore.DispatchedRow written) {
+        return new Task(row.id(), row.name(), TaskState.WAITING, null, null, null, row.loggingCid(),
+                written.createdAt(), written.unblockedAt(), null, null, row.reservations().encoded(),
+                row.immediate(), row.deferred(), row.reservations().domain(), row.parentTask(), row.taskGroup(),
+                Json.MAPPER.valueToTree(row.versions() == null ? Map.of() : row.versions()), null, null);
     }
 
     /** Checks every rule of the contract; throws with all bad fields named. */

@@ -1,0 +1,187 @@
+package dev.brigade.core.db;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brigade.core.reservation.Reservation;
+import dev.brigade.core.reservation.Reservations;
+import dev.brigade.core.signal.Signal;
+import dev.brigade.core.task.Task;
+import dev.brigade.core.task.TaskState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The data-access seam of the batched pipeline: dispatch, claim, completion and unblocking, each
+ * one statement for many tasks (see TaskSql.DISPATCH, CLAIM_BATCH, FINISH_BATCH and
+ * ReservationSql.UNBLOCK_STEP). Every method takes the client to run on, so callers decide what
+ * shares a transaction; on a pool each is one round trip, in its own implicit transaction.
+ */
+public final class TaskBatchStore {
+    private TaskBatchStore() {
+    }
+
+    /** What dispatch wrote for one task. */
+    public record DispatchedRow(UUID id, OffsetDateTime createdAt, OffsetDateTime unblockedAt) {
+    }
+
+    /** A claimed task, with the state the claim found it in (a waiting one is now running). */
+    public record Claimed(Task task, TaskState claimedState) {
+    }
+
+    /**
+     * How a held task ends: the state and body to write, what applies if it was moved to
+     * canceling meanwhile, and whether its handler ran (if not, its start is undone).
+     */
+    public record Outcome(UUID id, Reservations reservations, TaskState state, JsonNode result, JsonNode error,
+                          TaskState ifCanceling, JsonNode errorIfCanceling, boolean ran) {
+    }
+
+    /** A task whose outcome was written, with the state written. */
+    public record Finished(UUID id, TaskState state) {
+    }
+
+    /** The outcomes written (a task no longer held is missing) and whether releases were recorded. */
+    public record FinishResult(List<Finished> finished, boolean releasesRecorded) {
+    }
+
+    /** One unblock step: whether it had the lock (or nothing was pending), releases consumed, tasks stamped. */
+    public record UnblockStep(boolean acquired, long consumed, long stamped) {
+    }
+
+    /** Dispatches the tasks in the order given; {@code handle} is notified once when any is free. */
+    public static Uni<List<DispatchedRow>> dispatch(SqlClient client, List<TaskStore.NewTask> tasks) {
+        int n = tasks.size();
+        UUID[] ids = new UUID[n];
+        String[] names = new String[n];
+        String[] args = new String[n];
+        String[] cids = new String[n];
+        Boolean[] immediate = new Boolean[n];
+        Boolean[] deferred = new Boolean[n];
+        String[] domains = new String[n];
+        UUID[] parents = new UUID[n];
+        UUID[] groups = new UUID[n];
+        String[] versions = new String[n];
+        List<Integer> resTask = new ArrayList<>();
+        List<String> resName = new ArrayList<>();
+        List<Boolean> resExclusive = new ArrayList<>();
+        List<String> resEncoded = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TaskStore.NewTask t = tasks.get(i);
+            ids[i] = t.id();
+            names[i] = t.name();
+            args[i] = Json.write(t.args());
+            cids[i] = t.loggingCid();
+            immediate[i] = t.immediate();
+            deferred[i] = t.deferred();
+            domains[i] = t.reservations().domain();
+            parents[i] = t.parentTask();
+            groups[i] = t.taskGroup();
+            versions[i] = Json.write(t.versions() == null ? Map.of() : t.versions());
+            for (Reservation r : t.reservations().all()) {
+                resTask.add(i + 1);
+                resName.add(r.resource());
+                resExclusive.add(r.exclusive());
+                resEncoded.add(r.encoded());
+            }
+        }
+        Tuple params = Tuple.tuple(List.of(ids, names, args, cids, immediate, deferred, domains, parents, groups,
+                versions, resTask.toArray(Integer[]::new), resName.toArray(String[]::new),
+                resExclusive.toArray(Boolean[]::new), resEncoded.toArray(String[]::new),
+                Signal.HANDLE.channel().pgName(), Signal.HANDLE.payload()));
+        return client.preparedQuery(TaskSql.DISPATCH).execute(params).map(rows -> {
+            List<DispatchedRow> written = new ArrayList<>(n);
+            for (Row row : rows) {
+                written.add(new DispatchedRow(row.getUUID("id"), row.getOffsetDateTime("created_at"),
+                        row.getOffsetDateTime("unblocked_at")));
+            }
+            return written;
+        });
+    }
+
+    /** Claims up to {@code limit} tasks for {@code who}; waiting ones come back running. */
+    public static Uni<List<Claimed>> claim(SqlClient client, TaskStore.ClaimNext who, int limit) {
+        return client.preparedQuery(TaskSql.CLAIM_BATCH)
+                .execute(Tuple.of(who.appLock(), who.workerName(), Json.write(who.versions()), limit))
+                .map(rows -> {
+                    List<Claimed> claimed = new ArrayList<>();
+                    for (Row row : rows) {
+                        claimed.add(new Claimed(TaskRows.map(row), TaskState.fromDb(row.getString("claimed_state"))));
+                    }
+                    return claimed;
+                });
+    }
+
+    /**
+     * Records the outcomes of tasks held by {@code me} in one call. With {@code notifyUnblock},
+     * recorded releases are announced with an {@code unblock} signal (for a process that does not
+     * run the unblocker itself).
+     */
+    public static Uni<FinishResult> finish(SqlClient client, UUID me, Collection<Outcome> outcomes, boolean notifyUnblock) {
+        int n = outcomes.size();
+        UUID[] ids = new UUID[n];
+        String[] states = new String[n];
+        String[] ifCanceling = new String[n];
+        String[] results = new String[n];
+        String[] errors = new String[n];
+        String[] errorsIfCanceling = new String[n];
+        Boolean[] ran = new Boolean[n];
+        List<String> resources = new ArrayList<>();
+        List<Boolean> exclusive = new ArrayList<>();
+        int i = 0;
+        for (Outcome o : outcomes) {
+            ids[i] = o.id();
+            states[i] = o.state().dbName();
+            ifCanceling[i] = o.ifCanceling().dbName();
+            results[i] = Json.write(o.result());
+            errors[i] = Json.write(o.error());
+            errorsIfCanceling[i] = Json.write(o.errorIfCanceling());
+            ran[i] = o.ran();
+            resources.addAll(Arrays.asList(o.reservations().resources()));
+            exclusive.addAll(Arrays.asList(o.reservations().exclusiveFlags()));
+            i++;
+        }
+        Tuple params = Tuple.tuple(List.of(me, ids, states, ifCanceling, results, errors, errorsIfCanceling, ran,
+                resources.toArray(String[]::new), exclusive.toArray(Boolean[]::new)));
+        params.addValue(notifyUnblock ? Signal.UNBLOCK.channel().pgName() : null)
+                .addValue(notifyUnblock ? Signal.UNBLOCK.payload() : null);
+        return client.preparedQuery(TaskSql.FINISH_BATCH).execute(params).map(rows -> {
+            List<Finished> finished = new ArrayList<>(n);
+            boolean released = false;
+            for (Row row : rows) {
+                finished.add(new Finished(row.getUUID("id"), TaskState.fromDb(row.getString("state"))));
+                released |= row.getBoolean("released");
+            }
+            return new FinishResult(finished, released);
+        });
+    }
+
+    /** One unblock step of up to {@code batch} releases; {@code handle} is notified when it stamped any. */
+    public static Uni<UnblockStep> unblockStep(SqlClient client, int batch) {
+        return client.preparedQuery(ReservationSql.UNBLOCK_STEP)
+                .execute(Tuple.of(batch, Signal.HANDLE.channel().pgName(), Signal.HANDLE.payload()))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new UnblockStep(row.getBoolean("acquired"), row.getLong("consumed"), row.getLong("stamped"));
+                });
+    }
+
+    /** Lets go of the tasks I hold but do not run (see TaskSql.RETURN_LOST_CLAIMS); the ids let go. */
+    public static Uni<List<UUID>> returnLostClaims(SqlClient client, UUID me, Collection<UUID> held, String myName) {
+        return client.preparedQuery(TaskSql.RETURN_LOST_CLAIMS)
+                .execute(Tuple.of(me, held.toArray(UUID[]::new), myName))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("id")));
+                    return ids;
+                });
+    }
+}
