@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.core.db.AppStatusSql;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.task.TaskErrors;
+import dev.brigade.worker.execute.TaskCompleter;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,14 +32,18 @@ public class ProcessExit {
 
     private final Pool pool;
     private final WorkerIdentity identity;
+    private final TaskCompleter completer;
 
-    public ProcessExit(Pool pool, WorkerIdentity identity) {
+    public ProcessExit(Pool pool, WorkerIdentity identity, TaskCompleter completer) {
         this.pool = pool;
         this.identity = identity;
+        this.completer = completer;
     }
 
     public void recordAndHalt(String reason) {
         JsonNode error = TaskErrors.description(reason);
+        // outcomes of handlers that returned are written as they are: their tasks are done
+        completer.writeQueuedNow(Duration.ofSeconds(2));
         try {
             List<UUID> finished = Db.await(pool.withTransaction(tx -> TaskStore.finishAllBeforeExit(tx, identity.id(), error)
                     .call(() -> tx.preparedQuery(AppStatusSql.EXPIRE_SOON)

@@ -14,6 +14,15 @@ public interface WorkerConfig {
     @WithDefault("1")
     int concurrency();
 
+    /**
+     * Tasks claimed beyond the free handler slots, queued locally so that a busy worker's next
+     * task needs no round trip. Each is set running when claimed (its started_at is the claim's
+     * time) and waits for a slot on this worker while other workers may be idle: keep it 0 for
+     * long tasks, raise it for many short ones.
+     */
+    @WithDefault("0")
+    int prefetch();
+
     /** A process whose heartbeat is older than this is missing; heartbeats go every ttl/3. */
     @WithDefault("30S")
     Duration ttl();

@@ -1,6 +1,6 @@
 package dev.brigade.worker;
 
-import dev.brigade.worker.execute.TaskSupervisor;
+import dev.brigade.worker.execute.HeldTasks;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.janitor.JanitorDuties;
 import dev.brigade.worker.signal.PgSignalListener;
@@ -40,7 +40,7 @@ public class WorkerLifecycle {
     private final JanitorDuties janitor;
     private final PgSignalListener listener;
     private final WorkerLoop loop;
-    private final TaskSupervisor supervisor;
+    private final HeldTasks held;
     private final ProcessExit processExit;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("brigade-timer-", 0).daemon().factory());
@@ -52,7 +52,7 @@ public class WorkerLifecycle {
 
     public WorkerLifecycle(WorkerConfig config, SignalsConfig signals, WorkerIdentity identity,
                            HeartbeatWriter heartbeat, JanitorDuties janitor, PgSignalListener listener,
-                           WorkerLoop loop, TaskSupervisor supervisor, ProcessExit processExit) {
+                           WorkerLoop loop, HeldTasks held, ProcessExit processExit) {
         this.config = config;
         this.signals = signals;
         this.identity = identity;
@@ -60,7 +60,7 @@ public class WorkerLifecycle {
         this.janitor = janitor;
         this.listener = listener;
         this.loop = loop;
-        this.supervisor = supervisor;
+        this.held = held;
         this.processExit = processExit;
     }
 
@@ -98,7 +98,7 @@ public class WorkerLifecycle {
     /** SIGTERM/SIGINT: the first drains, the second aborts. */
     public void requestStop() {
         if (stopRequested.compareAndSet(false, true)) {
-            LOG.infof("stopping: no new task; waiting for %d running task(s)%s", supervisor.runningCount(),
+            LOG.infof("stopping: no new task; waiting for %d held task(s)%s", held.size(),
                     config.shutdownGrace().map(g -> " for at most " + g).orElse(""));
             Thread.ofPlatform().name("brigade-shutdown").start(() -> drainThenExit(config.shutdownGrace()));
         } else {
@@ -120,7 +120,7 @@ public class WorkerLifecycle {
     private void drainThenExit(Optional<Duration> grace) {
         loop.stopIntake();
         long deadline = grace.map(g -> System.nanoTime() + g.toNanos()).orElse(Long.MAX_VALUE);
-        while (supervisor.runningCount() > 0 && System.nanoTime() < deadline) {
+        while (!held.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -133,7 +133,7 @@ public class WorkerLifecycle {
 
     private synchronized void abortOrExit() {
         loop.stopIntake();
-        if (supervisor.runningCount() > 0) {
+        if (!held.isEmpty()) {
             processExit.recordAndHalt(SHUTDOWN_ABORT);
         }
         if (exited.getCount() == 0) {

@@ -1,10 +1,12 @@
 package dev.brigade.worker;
 
+import dev.brigade.core.db.TaskBatchStore;
 import dev.brigade.core.db.TaskSql;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.signal.Signal;
-import dev.brigade.core.task.Task;
 import dev.brigade.worker.claim.TaskClaimer;
+import dev.brigade.worker.execute.HeldTasks;
+import dev.brigade.worker.execute.TaskCompleter;
 import dev.brigade.worker.execute.TaskSupervisor;
 import dev.brigade.worker.unblock.UnblockPass;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -12,17 +14,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.Optional;
-import java.util.Set;
+import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The worker loop: unblock when resources were released, claim while a slot is free (each task
- * on a thread of its own), then sleep until a signal or the poll timeout. A lost signal costs at
- * most one poll interval. Auxiliary workers never unblock.
+ * The worker loop, the producer of the pipeline: unblock when releases were recorded, claim in
+ * one statement as many tasks as there is room for (the free handler slots plus the local
+ * queue, brigade.worker.prefetch), hand them to the supervisor, then sleep until a signal, a
+ * written outcome or the poll timeout. The completer writes the outcomes beside it. A lost
+ * signal costs at most one poll interval. Auxiliary workers never unblock.
  */
 @ApplicationScoped
 public class WorkerLoop {
@@ -33,38 +34,54 @@ public class WorkerLoop {
     private final WorkerIdentity identity;
     private final TaskClaimer claimer;
     private final TaskSupervisor supervisor;
+    private final TaskCompleter completer;
+    private final HeldTasks held;
     private final UnblockPass unblockPass;
     private final boolean auxiliary;
     private final boolean burst;
     private final boolean pollMode;
     private final Duration idleTimeout;
-    private final Semaphore slots;
+    /** Tasks held and not yet past their handler: the handler slots plus the local queue. */
+    private final int capacity;
+    /** Outcomes waiting for the completer beyond which the loop claims nothing more. */
+    private final int maxBacklog;
     private final Doorbell doorbell = new Doorbell();
     private final AtomicBoolean unblockWanted = new AtomicBoolean(true);
+    /** Whether claimable work may exist: a signal came, or the last claim filled all the room it had. */
+    private final AtomicBoolean workHint = new AtomicBoolean(true);
     private volatile boolean intakeOpen = true;
     private long lastCancelPoll = System.nanoTime();
-    /** Tasks this process has claimed and not yet let go, by the loop's own account. */
-    private final Set<UUID> held = ConcurrentHashMap.newKeySet();
     private volatile Runnable onDrained = () -> { };
     private Thread thread;
 
     public WorkerLoop(Pool pool, WorkerIdentity identity, TaskClaimer claimer, TaskSupervisor supervisor,
-                      UnblockPass unblockPass, WorkerConfig config, SignalsConfig signals) {
+                      TaskCompleter completer, HeldTasks held, UnblockPass unblockPass, WorkerConfig config,
+                      SignalsConfig signals) {
         this.pool = pool;
         this.identity = identity;
         this.claimer = claimer;
         this.supervisor = supervisor;
+        this.completer = completer;
+        this.held = held;
         this.unblockPass = unblockPass;
         this.auxiliary = config.auxiliary();
         this.burst = config.burst();
         this.pollMode = signals.mode() == SignalsConfig.Mode.POLL;
         this.idleTimeout = pollMode ? config.pollInterval() : config.safetyPoll();
-        this.slots = new Semaphore(config.concurrency());
+        this.capacity = config.concurrency() + config.prefetch();
+        this.maxBacklog = 4 * capacity + 100;
+        completer.afterWrite(releasesRecorded -> {
+            if (releasesRecorded && !auxiliary) {
+                unblockWanted.set(true);
+            }
+            doorbell.ring();
+        });
     }
 
     /** Starts the loop; in burst mode {@code onDrained} runs once the queue is empty. */
     public void start(Runnable onDrained) {
         this.onDrained = onDrained;
+        completer.start();
         thread = Thread.ofPlatform().name("brigade-worker-loop").start(this::loop);
     }
 
@@ -72,10 +89,11 @@ public class WorkerLoop {
         if (signal == Signal.UNBLOCK) {
             unblockWanted.set(true);
         }
+        workHint.set(true);
         doorbell.ring();
     }
 
-    /** No new task from now on; running ones go on. */
+    /** No new task from now on; held ones go on. */
     public void stopIntake() {
         intakeOpen = false;
         doorbell.ring();
@@ -88,8 +106,8 @@ public class WorkerLoop {
     private void loop() {
         while (intakeOpen) {
             try {
-                if (!auxiliary && unblockWanted.getAndSet(false)) {
-                    unblockPass.run();
+                if (!auxiliary && unblockWanted.getAndSet(false) && unblockPass.run() > 0) {
+                    workHint.set(true);
                 }
                 boolean claimed = fillSlots();
                 if (burst && !claimed && drained()) {
@@ -100,56 +118,45 @@ public class WorkerLoop {
                 boolean rung = doorbell.await(idleTimeout);
                 if (!rung) {
                     unblockWanted.set(true); // the safety poll also looks for lost releases
+                    workHint.set(true);
                 }
                 // a busy worker is rung all the time: poll for lost cancels by the clock instead
                 if (pollMode || System.nanoTime() - lastCancelPoll >= idleTimeout.toNanos()) {
                     lastCancelPoll = System.nanoTime();
                     pollCancels();
-                    releaseLostClaims();
+                    returnLostClaims();
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.warnf("worker loop: %s; retrying in %s", e.getMessage(), BACKOFF);
+                workHint.set(true);
                 sleepQuietly(BACKOFF);
             }
         }
     }
 
-    /** Claims while a slot is free; true when it claimed anything. */
+    /**
+     * Claims as many tasks as there is room for, in one statement, when work may be waiting;
+     * true when it claimed anything. A short claim means nothing more was claimable: the loop
+     * then waits for a signal instead of asking again after every finished task.
+     */
     private boolean fillSlots() {
-        boolean claimedAny = false;
-        while (intakeOpen && slots.tryAcquire()) {
-            Optional<Task> claimed;
-            try {
-                claimed = claimer.claimNext();
-            } catch (RuntimeException e) {
-                slots.release();
-                throw e;
-            }
-            if (claimed.isEmpty()) {
-                slots.release();
-                break;
-            }
-            claimedAny = true;
-            Task task = claimed.get();
-            held.add(task.id());
-            Thread.ofPlatform().name("brigade-task-" + task.id()).start(() -> {
-                try {
-                    supervisor.supervise(task);
-                } finally {
-                    held.remove(task.id());
-                    slots.release();
-                    doorbell.ring();
-                }
-            });
+        int room = capacity - held.unfinished();
+        if (!intakeOpen || room <= 0 || completer.backlog() > maxBacklog || !workHint.getAndSet(false)) {
+            return false;
         }
-        return claimedAny;
+        List<TaskBatchStore.Claimed> claimed = claimer.claim(room);
+        if (claimed.size() == room) {
+            workHint.set(true);
+        }
+        claimed.forEach(supervisor::start);
+        return !claimed.isEmpty();
     }
 
     /** The cancel signal's backup: ask the database which of my tasks someone wants canceled. */
     private void pollCancels() {
-        if (supervisor.runningCount() == 0) {
+        if (held.isEmpty()) {
             return;
         }
         for (UUID id : Db.await(TaskStore.cancelingHeldBy(pool, identity.id()))) {
@@ -158,21 +165,22 @@ public class WorkerLoop {
     }
 
     /**
-     * A claim whose reply was lost (the connection dropped after the commit) leaves a task held
-     * by this live process that nothing here runs: let it go so that another claim takes it.
-     * Runs on the loop thread, the only one that claims, so no claim can be in flight meanwhile.
+     * A claim whose reply was lost (the connection dropped after the commit) leaves tasks held by
+     * this live process that nothing here runs: undo their start and let them go, so that another
+     * claim takes them (TaskSql.RETURN_LOST_CLAIMS). Runs on the loop thread, the only one that
+     * claims, so no claim can be in flight meanwhile.
      */
-    private void releaseLostClaims() {
-        for (UUID id : Db.await(TaskStore.heldBy(pool, identity.id()))) {
-            if (!held.contains(id) && Db.await(TaskStore.releaseHeld(pool, id, identity.id()))) {
-                LOG.warnf("released task %s: this worker held it but never got the reply of its claim", id);
-                doorbell.ring();
-            }
+    private void returnLostClaims() {
+        List<UUID> returned = Db.await(TaskBatchStore.returnLostClaims(pool, identity.id(), held.ids(), identity.name()));
+        if (!returned.isEmpty()) {
+            LOG.warnf("let go of task(s) %s: this worker held them but never got the reply of its claim", returned);
+            workHint.set(true);
+            doorbell.ring();
         }
     }
 
     private boolean drained() {
-        return supervisor.runningCount() == 0
+        return held.isEmpty()
                 && !Db.await(pool.query(TaskSql.ANY_WAITING).execute()).iterator().next().getBoolean("waiting");
     }
 

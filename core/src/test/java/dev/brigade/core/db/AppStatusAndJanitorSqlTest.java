@@ -36,7 +36,8 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
         assertThat(deleted.rowCount()).isEqualTo(1);
         assertThat(deleted.iterator().next().getUUID("id")).isEqualTo(missing);
         assertThat(task(heldByMissing).appLock()).isNull();
-        assertThat(task(heldByMissing).state()).isEqualTo(TaskState.WAITING);
+        // claimed means started: the next claim finishes it failed, "worker … has gone missing"
+        assertThat(task(heldByMissing).state()).isEqualTo(TaskState.RUNNING);
         assertThat(task(heldByMe).appLock()).isEqualTo(me);
         assertThat(count("SELECT count(*) FROM app_status")).isEqualTo(1);
     }

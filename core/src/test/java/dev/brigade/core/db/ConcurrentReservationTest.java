@@ -1,5 +1,8 @@
 package dev.brigade.core.db;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.brigade.core.reservation.Reservations;
+
 import dev.brigade.core.task.Task;
 import dev.brigade.core.task.TaskState;
 import io.vertx.mutiny.sqlclient.Row;
@@ -75,22 +78,33 @@ class ConcurrentReservationTest extends SqlTestSupport {
         assertThat(count("SELECT count(*) FROM task_reservation")).isZero();
     }
 
+    /** Random tasks, one at a time or (every third call) a batch of five in one statement. */
     private void dispatchRandom(Random random, int count) {
-        for (int i = 0; i < count; i++) {
-            List<String> exclusive = new ArrayList<>();
-            List<String> shared = new ArrayList<>();
-            for (int r = 0; r < 1 + random.nextInt(2); r++) {
-                String name = "r" + random.nextInt(RESOURCES);
-                (random.nextBoolean() ? exclusive : shared).add(name);
+        int i = 0;
+        while (i < count) {
+            List<TaskStore.NewTask> batch = new ArrayList<>();
+            int size = random.nextInt(3) == 0 ? Math.min(5, count - i) : 1;
+            for (int b = 0; b < size; b++) {
+                List<String> exclusive = new ArrayList<>();
+                List<String> shared = new ArrayList<>();
+                for (int r = 0; r < 1 + random.nextInt(2); r++) {
+                    String name = "r" + random.nextInt(RESOURCES);
+                    (random.nextBoolean() ? exclusive : shared).add(name);
+                }
+                shared.removeAll(exclusive);
+                batch.add(new TaskStore.NewTask(UUID.randomUUID(), "brigade.echo", JsonNodeFactory.instance.objectNode(),
+                        "cid", Reservations.of(exclusive, shared, "default"), false, true, null, null, Map.of()));
             }
-            shared.removeAll(exclusive);
-            dispatch(exclusive, shared);
+            TaskBatchStore.dispatch(pool, batch).await().atMost(WAIT);
+            i += size;
         }
     }
 
+    /** Claims up to three tasks at a time and records their outcomes in one batch, as a worker does. */
     private void work(UUID worker, AtomicBoolean dispatching) {
         while (true) {
-            Optional<Task> claimed = claim(worker, Map.of());
+            List<TaskBatchStore.Claimed> claimed = TaskBatchStore.claim(pool,
+                    new TaskStore.ClaimNext(worker, "test@host", Map.of()), 3).await().atMost(WAIT);
             if (claimed.isEmpty()) {
                 unblockReleased();
                 if (!dispatching.get() && count("SELECT count(*) FROM task WHERE state <> 'completed'") == 0) {
@@ -98,12 +112,10 @@ class ConcurrentReservationTest extends SqlTestSupport {
                 }
                 continue;
             }
-            Task task = claimed.get();
-            TaskStore.setRunning(pool, task.id(), worker).await().atMost(WAIT).orElseThrow();
-            Optional<TaskState> written = pool.withTransaction(tx -> TaskStore.lockResources(tx, task.reservations())
-                    .chain(() -> TaskStore.finish(tx, new TaskStore.Finish(task.id(), worker, TaskState.COMPLETED, null,
-                            null, TaskState.CANCELED, null)))).await().atMost(WAIT);
-            assertThat(written).contains(TaskState.COMPLETED);
+            List<TaskBatchStore.Outcome> outcomes = claimed.stream().map(c -> new TaskBatchStore.Outcome(c.task().id(),
+                    c.task().reservations(), TaskState.COMPLETED, null, null, TaskState.CANCELED, null, true)).toList();
+            TaskBatchStore.FinishResult written = TaskBatchStore.finish(pool, worker, outcomes, false).await().atMost(WAIT);
+            assertThat(written.finished()).hasSize(claimed.size());
             unblockReleased();
         }
     }

@@ -30,7 +30,10 @@ class FinishAndCancelSqlTest extends SqlTestSupport {
         assertThat(done.worker()).isEqualTo("test@host");
         assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
         assertThat(count("SELECT count(*) FROM task_reservation WHERE task_id = '" + id + "'")).isZero();
-        assertThat(count("SELECT count(*) FROM reservation_release")).isEqualTo(3); // F, G, domain
+        // only F can free a task (untouched waits on it); G and the domain were shared with no exclusive row queued
+        assertThat(count("SELECT count(*) FROM reservation_release")).isEqualTo(1);
+        assertThat(pool.query("SELECT resource, exclusive FROM reservation_release").execute().await().atMost(WAIT)
+                .iterator().next().getString("resource")).isEqualTo("F");
         assertThat(count("SELECT count(*) FROM task_reservation WHERE task_id = '" + untouched + "'")).isEqualTo(2);
         assertThat(task(untouched).state()).isEqualTo(TaskState.WAITING);
     }
@@ -43,7 +46,7 @@ class FinishAndCancelSqlTest extends SqlTestSupport {
         Optional<TaskState> written = pool.withTransaction(tx -> TaskStore.finish(tx, new TaskStore.Finish(id, stranger,
                 TaskState.COMPLETED, null, null, TaskState.CANCELED, null))).await().atMost(WAIT);
         assertThat(written).isEmpty();
-        assertThat(task(id).state()).isEqualTo(TaskState.WAITING);
+        assertThat(task(id).state()).isEqualTo(TaskState.RUNNING); // the claim set it running
         assertThat(task(id).appLock()).isEqualTo(claimed.appLock());
     }
 

@@ -1,30 +1,41 @@
 package dev.brigade.worker.claim;
 
+import dev.brigade.core.db.TaskBatchStore;
 import dev.brigade.core.db.TaskStore;
-import dev.brigade.core.task.Task;
 import dev.brigade.worker.Db;
-import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
 import dev.brigade.worker.metrics.WorkerMetrics;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Optional;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
 
-/** Claims the next task this worker may take (see TaskSql.CLAIM_NEXT): one statement, no transaction held. */
+/**
+ * Claims up to a number of tasks this worker may take (TaskSql.CLAIM_BATCH): one statement, no
+ * transaction held; the waiting ones come back running. Returned in claim order (immediate
+ * first, then FIFO), the order they are started in.
+ */
 @ApplicationScoped
 public class TaskClaimer {
+    private static final Comparator<TaskBatchStore.Claimed> CLAIM_ORDER = Comparator
+            .comparing((TaskBatchStore.Claimed c) -> !c.task().immediate())
+            .thenComparing(c -> c.task().createdAt())
+            .thenComparing(c -> c.task().id());
+
     private final Pool pool;
     private final TaskStore.ClaimNext claim;
     private final WorkerMetrics metrics;
 
-    public TaskClaimer(Pool pool, WorkerIdentity identity, WorkerConfig config, WorkerMetrics metrics) {
+    public TaskClaimer(Pool pool, WorkerIdentity identity, WorkerMetrics metrics) {
         this.pool = pool;
         this.metrics = metrics;
         this.claim = new TaskStore.ClaimNext(identity.id(), identity.name(), identity.versions());
     }
 
-    public Optional<Task> claimNext() {
-        return metrics.claimTimer().record((java.util.function.Supplier<Optional<Task>>) () -> Db.await(TaskStore.claimNext(pool, claim)));
+    public List<TaskBatchStore.Claimed> claim(int limit) {
+        return metrics.claimTimer().record((Supplier<List<TaskBatchStore.Claimed>>) () -> Db
+                .await(TaskBatchStore.claim(pool, claim, limit)).stream().sorted(CLAIM_ORDER).toList());
     }
 }

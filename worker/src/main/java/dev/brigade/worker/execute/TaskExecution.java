@@ -3,16 +3,33 @@ package dev.brigade.worker.execute;
 import dev.brigade.core.dispatch.Dispatcher;
 import dev.brigade.core.handler.HandlerContext;
 import dev.brigade.core.task.Task;
+import dev.brigade.core.task.TaskState;
 import io.vertx.mutiny.sqlclient.Pool;
 
-/** One task running on this worker: the handler's context plus the thread that runs it. */
-final class TaskExecution extends HandlerContext {
+/**
+ * One task held by this worker: the handler's context, the state the claim found it in, where
+ * it is (queued for a slot, in its handler, completing) and the thread that runs it.
+ */
+public final class TaskExecution extends HandlerContext {
+    /** Where a held task is. */
+    public enum Phase { QUEUED, HANDLER, COMPLETING }
+
+    private final TaskState claimedState;
+    private volatile Phase phase = Phase.QUEUED;
     private volatile boolean timedOut;
     private volatile Thread thread;
-    private boolean inHandler;
 
-    TaskExecution(Task task, String processName, Pool pool, Dispatcher dispatcher) {
+    TaskExecution(Task task, TaskState claimedState, String processName, Pool pool, Dispatcher dispatcher) {
         super(task, processName, pool, dispatcher);
+        this.claimedState = claimedState;
+    }
+
+    TaskState claimedState() {
+        return claimedState;
+    }
+
+    Phase phase() {
+        return phase;
     }
 
     void bindTo(Thread thread) {
@@ -25,9 +42,8 @@ final class TaskExecution extends HandlerContext {
     }
 
     /**
-     * Cooperative first: the flag, then an interrupt for handlers blocked in I/O or sleep — only
-     * while the handler runs, never in the worker's own writes (set running, finish), which an
-     * interrupt would break after they committed.
+     * Cooperative first: the flag, then an interrupt for handlers blocked in I/O or sleep (and for
+     * a task still queued for a slot) — never while the outcome is being handed on.
      */
     @Override
     public synchronized boolean requestCancel() {
@@ -35,24 +51,29 @@ final class TaskExecution extends HandlerContext {
             return false;
         }
         Thread t = thread;
-        if (t != null && inHandler) {
+        if (t != null && phase != Phase.COMPLETING) {
             t.interrupt();
         }
         return true;
     }
 
-    /** The handler starts: from now on a cancel also interrupts the thread (if one came already, at once). */
+    /** The handler starts: from now on a cancel interrupts the thread (if one came already, at once). */
     synchronized void enterHandler() {
-        inHandler = true;
+        phase = Phase.HANDLER;
         if (cancelRequested() && thread != null) {
             thread.interrupt();
         }
     }
 
-    /** The handler returned or threw: no interrupt may land after this, and none is left pending. */
+    /** The handler returned or threw (or never ran): no interrupt may land after this, none is left pending. */
     synchronized void leaveHandler() {
-        inHandler = false;
+        phase = Phase.COMPLETING;
         Thread.interrupted();
+    }
+
+    /** Handed to the completer without a handler run (a task the claim found canceling or abandoned). */
+    void completing() {
+        phase = Phase.COMPLETING;
     }
 
     /** An immediate task over its time limit is stopped like a cancel but ends failed. */

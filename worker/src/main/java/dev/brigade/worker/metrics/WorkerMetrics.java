@@ -2,7 +2,7 @@ package dev.brigade.worker.metrics;
 
 import dev.brigade.core.task.TaskState;
 import dev.brigade.worker.WorkerConfig;
-import dev.brigade.worker.execute.TaskSupervisor;
+import dev.brigade.worker.execute.HeldTasks;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,11 +25,11 @@ public class WorkerMetrics {
     private final Timer claim;
     private final Timer unblock;
 
-    public WorkerMetrics(MeterRegistry registry, TaskSupervisor supervisor, HeartbeatWriter heartbeat, WorkerConfig config) {
+    public WorkerMetrics(MeterRegistry registry, HeldTasks held, HeartbeatWriter heartbeat, WorkerConfig config) {
         this.registry = registry;
         this.claim = Timer.builder("brigade.claim.duration").description("one claim statement").register(registry);
         this.unblock = Timer.builder("brigade.unblock.duration").description("one unblock pass").register(registry);
-        Gauge.builder("brigade.worker.busy.slots", supervisor, TaskSupervisor::runningCount)
+        Gauge.builder("brigade.worker.busy.slots", held, HeldTasks::inHandler)
                 .description("tasks running in this worker").register(registry);
         Gauge.builder("brigade.worker.slots", config, WorkerConfig::concurrency)
                 .description("tasks this worker may run at once").register(registry);

@@ -1,21 +1,21 @@
 package dev.brigade.worker.unblock;
 
-import dev.brigade.core.db.TaskStore;
-import dev.brigade.core.signal.Signal;
-import dev.brigade.core.signal.SignalPublisher;
+import dev.brigade.core.db.TaskBatchStore;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.metrics.WorkerMetrics;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.function.Supplier;
+
 /**
- * Turns released resources into unblocked tasks, one process at a time: the transaction-level
- * advisory lock is tried, never waited for. The winner repeats until no release is left, also
- * those committed while it worked, so a loser may skip safely. Signals {@code handle} with the
- * commit when it stamped anything.
+ * Turns released resources into unblocked tasks, one process at a time, one statement a step
+ * (ReservationSql.UNBLOCK_STEP): the unblocker's lock is tried, never waited for. The holder
+ * repeats until a step finds nothing pending, a look taken without the lock, so the release of a
+ * process that skipped is always seen. The step notifies {@code handle} when it stamped anything.
+ * Runs only when this worker recorded releases, a signal asked for it, or the safety poll.
  */
 @ApplicationScoped
 public class UnblockPass {
@@ -31,31 +31,23 @@ public class UnblockPass {
         this.metrics = metrics;
     }
 
-    /** Runs passes until nothing is pending or another process holds the lock; the tasks stamped. */
+    /** Runs steps until nothing is pending or another process holds the lock; the tasks stamped. */
     public long run() {
-        return metrics.unblockTimer().record((java.util.function.Supplier<Long>) this::passes);
+        return metrics.unblockTimer().record((Supplier<Long>) this::steps);
     }
 
-    private long passes() {
+    private long steps() {
         long stamped = 0;
-        while (Db.await(TaskStore.releasesPending(pool))) {
-            Long step = Db.await(pool.withTransaction(tx -> TaskStore.tryUnblockerLock(tx).chain(acquired -> acquired
-                    ? drain(tx).call(n -> n > 0 ? SignalPublisher.send(tx, Signal.HANDLE) : Uni.createFrom().voidItem())
-                    : Uni.createFrom().item(-1L))));
-            if (step < 0) {
-                break; // another process is unblocking; it re-checks after its commit
+        while (true) {
+            TaskBatchStore.UnblockStep step = Db.await(TaskBatchStore.unblockStep(pool, batch));
+            stamped += step.stamped();
+            if (!step.acquired() || step.consumed() == 0) {
+                break; // nothing pending, or another process is unblocking (its last look sees ours)
             }
-            stamped += step;
         }
         if (stamped > 0) {
             LOG.debugf("unblocked %d task(s)", stamped);
         }
         return stamped;
-    }
-
-    private Uni<Long> drain(io.vertx.mutiny.sqlclient.SqlClient tx) {
-        return TaskStore.unblockReleased(tx, batch).chain(step -> step.consumed() < batch
-                ? Uni.createFrom().item(step.stamped())
-                : drain(tx).map(more -> more + step.stamped()));
     }
 }
