@@ -130,8 +130,10 @@ BEGIN
         FROM (SELECT u.resource, bool_or(u.exclusive) AS exclusive
               FROM unnest(rel_res, rel_excl) AS u(resource, exclusive)
               GROUP BY u.resource) g
-        WHERE EXISTS (SELECT 1 FROM task_reservation q
-                      WHERE q.resource = g.resource AND (g.exclusive OR q.exclusive));
+        -- two probes, each on its own index (the exclusive one is partial): a single
+        -- "g.exclusive OR q.exclusive" would walk every shared row of the domain
+        WHERE EXISTS (SELECT 1 FROM task_reservation q WHERE q.resource = g.resource AND q.exclusive)
+           OR (g.exclusive AND EXISTS (SELECT 1 FROM task_reservation q WHERE q.resource = g.resource));
         GET DIAGNOSTICS recorded = ROW_COUNT;
     END IF;
     IF recorded > 0 AND notify_channel IS NOT NULL THEN

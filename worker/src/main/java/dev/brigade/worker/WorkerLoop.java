@@ -76,6 +76,7 @@ public class WorkerLoop {
             }
             doorbell.ring();
         });
+        completer.onSubmit(doorbell::ring); // a handler slot is free: claim beside the outcome's write
     }
 
     /** Starts the loop; in burst mode {@code onDrained} runs once the queue is empty. */

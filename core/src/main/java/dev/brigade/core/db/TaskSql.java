@@ -52,7 +52,9 @@ public final class TaskSql {
      * each was free (no earlier incomplete conflicting task) when it was unblocked. The walk
      * follows the claimable partial index, so its cost does not grow with the queue. A worker
      * never runs a task that asks for newer components than it has, but may finish the cancel of
-     * any task. A canceling task (to be finished canceled) and a running one (its worker went
+     * any task; a task that asks for exactly the versions this worker has (the usual case: it was
+     * dispatched by a program of the same release) passes a cheap containment test first. A
+     * canceling task (to be finished canceled) and a running one (its worker went
      * missing; to be finished failed) keep their state, and the name of the process that ran
      * them stays, to say which one went missing; {@code claimed_state} is the state the claim
      * found. $1 app_lock (me), $2 my name, $3 my versions, $4 how many at most.
@@ -64,7 +66,8 @@ public final class TaskSql {
                 WHERE state IN ('waiting', 'running', 'canceling')
                   AND unblocked_at IS NOT NULL
                   AND app_lock IS NULL
-                  AND (state = 'canceling' OR brigade_versions_satisfied(versions, $3::text::jsonb))
+                  AND (state = 'canceling' OR versions <@ $3::text::jsonb
+                       OR brigade_versions_satisfied(versions, $3::text::jsonb))
                 ORDER BY immediate DESC, created_at, id
                 LIMIT $4
                 FOR UPDATE SKIP LOCKED)

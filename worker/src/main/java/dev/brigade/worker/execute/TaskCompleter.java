@@ -45,6 +45,7 @@ public class TaskCompleter {
     private final boolean auxiliary;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile Consumer<Boolean> afterWrite = released -> { };
+    private volatile Runnable onSubmit = () -> { };
     private Thread thread;
 
     public TaskCompleter(Pool pool, WorkerIdentity identity, HeldTasks held, WorkerMetrics metrics, WorkerConfig config) {
@@ -60,6 +61,11 @@ public class TaskCompleter {
         this.afterWrite = listener;
     }
 
+    /** What runs when an outcome is handed in (its handler slot is free again: the loop may claim). */
+    public void onSubmit(Runnable listener) {
+        this.onSubmit = listener;
+    }
+
     public synchronized void start() {
         if (thread == null) {
             thread = Thread.ofPlatform().name("brigade-completer").daemon().start(this::loop);
@@ -68,6 +74,7 @@ public class TaskCompleter {
 
     void submit(TaskExecution execution, TaskBatchStore.Outcome outcome) {
         queue.add(new Pending(execution, outcome));
+        onSubmit.run();
     }
 
     /** Outcomes handed in and not yet taken for a write. */
