@@ -134,6 +134,27 @@ class WorkerTest {
         assertThat(reports.get(0).state()).isEqualTo(TaskState.COMPLETED);
     }
 
+    @Test
+    void aResultTheDatabaseCannotStoreFailsItsTaskAloneAndTheOthersOfItsBatchComplete() {
+        List<UUID> echoes = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            echoes.add(dispatch("brigade.echo", args().put("value", i), List.of(), List.of()));
+        }
+        UUID unstorable = dispatch(UnstorableResultHandler.NAME, args(), List.of(), List.of());
+        for (int i = 6; i < 12; i++) {
+            echoes.add(dispatch("brigade.echo", args().put("value", i), List.of(), List.of()));
+        }
+        Task failed = awaitTask(unstorable, t -> t.state().isFinal());
+        assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+        assertThat(failed.error().get("description").asText()).contains("could not be stored");
+        assertThat(failed.result()).isNull();
+        for (int i = 0; i < echoes.size(); i++) {
+            Task echo = awaitTask(echoes.get(i), t -> t.state().isFinal());
+            assertThat(echo.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(echo.result().asInt()).isEqualTo(i);
+        }
+    }
+
     private UUID dispatch(String name, JsonNode args, List<String> exclusive, List<String> shared) {
         return dispatcher.dispatch(DispatchRequest.of(name, args).withResources(exclusive, shared))
                 .await().atMost(DEADLINE).task().id();
