@@ -100,7 +100,7 @@ abstract class SqlTestSupport {
     long unblockReleased() {
         long stamped = 0;
         while (true) {
-            TaskStore.UnblockStep step = pool.withTransaction(tx -> TaskStore.unblockReleased(tx, 1000))
+            TaskBatchStore.UnblockStep step = pool.withTransaction(tx -> TaskBatchStore.unblockStep(tx, 1000))
                     .await().atMost(WAIT);
             stamped += step.stamped();
             if (step.consumed() == 0) {
