@@ -49,6 +49,18 @@ class DispatchAnswerTest extends ApiTestBase {
     }
 
     @Test
+    void aBulkDispatchIsOneStatementWithNoReadBack() {
+        long reads = calls(READS);
+        long dispatches = calls(List.of(TaskSql.DISPATCH));
+        List<Map<String, Object>> tasks = given().contentType(ContentType.JSON)
+                .body(Map.of("tasks", List.of(echo(), echo(), echo()))).post("/api/v1/tasks/bulk")
+                .then().statusCode(202).extract().jsonPath().getList("tasks");
+        assertThat(calls(List.of(TaskSql.DISPATCH))).isEqualTo(dispatches + 1);
+        assertThat(calls(READS)).isEqualTo(reads);
+        tasks.forEach(task -> assertThat(task).isEqualTo(read(task)));
+    }
+
+    @Test
     void anImmediateTaskLeftToTheWorkersIsAnsweredAsWritten() {
         String resource = unique("repo");
         dispatch(echo("exclusive_resources", List.of(resource)));
