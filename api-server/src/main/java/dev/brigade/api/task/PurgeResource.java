@@ -31,11 +31,9 @@ public class PurgeResource {
     static final Set<String> FIELDS = Set.of("finished_before", "states");
 
     private final TaskDispatch dispatch;
-    private final TaskViews views;
 
-    public PurgeResource(TaskDispatch dispatch, TaskViews views) {
+    public PurgeResource(TaskDispatch dispatch) {
         this.dispatch = dispatch;
-        this.views = views;
     }
 
     @POST
@@ -45,7 +43,6 @@ public class PurgeResource {
         DispatchRequest task = new DispatchRequest(HANDLER, request.toArgs(), List.of(), List.of(), false, true,
                 null, null, null, null, correlationId);
         return dispatch.dispatch(task)
-                .chain(views::of)
                 .map(view -> Response.accepted(view)
                         .location(URI.create(view.href()))
                         .header(CorrelationIdEcho.HEADER, view.loggingCid())

@@ -6,7 +6,6 @@ import dev.brigade.api.immediate.ImmediateRunner;
 import dev.brigade.core.dispatch.Dispatcher;
 import dev.brigade.core.dispatch.ImmediateDispatcher;
 import dev.brigade.core.task.DispatchRequest;
-import dev.brigade.core.task.Task;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,24 +19,30 @@ public class TaskDispatch {
     private final ImmediateDispatcher immediateDispatcher;
     private final ImmediateRunner runner;
     private final ApiPresence presence;
+    private final TaskViews views;
     private final boolean deferToWorkers;
 
     public TaskDispatch(Dispatcher dispatcher, ImmediateDispatcher immediateDispatcher, ImmediateRunner runner,
-                        ApiPresence presence, ApiConfig config) {
+                        ApiPresence presence, TaskViews views, ApiConfig config) {
         this.dispatcher = dispatcher;
+        this.views = views;
         this.immediateDispatcher = immediateDispatcher;
         this.runner = runner;
         this.presence = presence;
         this.deferToWorkers = config.immediateTasks().deferToWorkers();
     }
 
-    public Uni<Task> dispatch(DispatchRequest request) {
+    /**
+     * The task as the answer shows it. A task that did not run here is shown as dispatch wrote it,
+     * with no further query; one that ran is read back with what its handler added.
+     */
+    public Uni<TaskView> dispatch(DispatchRequest request) {
         if (!request.immediate() || (deferToWorkers && request.deferred())) {
-            return dispatcher.dispatch(request).map(Dispatcher.Dispatched::task);
+            return dispatcher.dispatch(request).map(dispatched -> TaskViews.notYetRun(dispatched.task()));
         }
         return immediateDispatcher.dispatch(request, presence.id(), presence.name())
                 .chain(immediate -> immediate.outcome() == ImmediateDispatcher.Outcome.HELD_BY_ME
-                        ? runner.run(immediate.task())
-                        : Uni.createFrom().item(immediate.task()));
+                        ? runner.run(immediate.task()).chain(views::of)
+                        : Uni.createFrom().item(TaskViews.notYetRun(immediate.task())));
     }
 }

@@ -62,7 +62,6 @@ public class TaskResource {
             return Uni.createFrom().failure(new InvalidRequestException("body", "a JSON object is required"));
         }
         return dispatch.dispatch(body.toRequest(correlationId))
-                .chain(views::of)
                 .map(view -> Response.accepted(view)
                         .location(URI.create(view.href()))
                         .header(CORRELATION_ID, view.loggingCid())

@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /**
  * Completes tasks into views: their children and progress reports, read for a whole page in two
- * round trips (or none, when the caller's field selection leaves them out).
+ * round trips (or none, when the caller's field selection leaves them out or the task never ran).
  */
 @ApplicationScoped
 public class TaskViews {
@@ -21,6 +21,14 @@ public class TaskViews {
 
     public TaskViews(Pool pool) {
         this.pool = pool;
+    }
+
+    /**
+     * A task that has not run (just dispatched, or refused before it ran): only a running handler
+     * adds children or progress reports, so it has none and its view costs no query.
+     */
+    public static TaskView notYetRun(Task task) {
+        return TaskView.of(task, List.of(), List.of());
     }
 
     public Uni<TaskView> of(Task task) {

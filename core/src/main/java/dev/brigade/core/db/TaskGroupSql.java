@@ -27,6 +27,9 @@ public final class TaskGroupSql {
     /** $1 id. */
     public static final String SELECT_BY_ID = WITH_COUNTS + "WHERE g.id = $1 GROUP BY g.id";
 
+    /** Which of the ids $1 are groups (a dispatch checks its groups before it writes). */
+    public static final String SELECT_EXISTING_IDS = "SELECT id FROM task_group WHERE id = ANY ($1::uuid[])";
+
     /** Canceling a group closes it to new tasks in the caller's view. No row: no such group. $1 id. */
     public static final String MARK_ALL_DISPATCHED = """
             UPDATE task_group SET all_tasks_dispatched = true WHERE id = $1 RETURNING id""";

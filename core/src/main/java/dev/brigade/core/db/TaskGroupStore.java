@@ -7,10 +7,13 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The data-access seam of task groups with their counts, and of a group cancel (see {@link TaskGroupSql}). */
@@ -38,6 +41,16 @@ public final class TaskGroupStore {
     public static Uni<Optional<GroupWithCounts>> findById(SqlClient client, UUID id) {
         return client.preparedQuery(TaskGroupSql.SELECT_BY_ID).execute(Tuple.of(id))
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    /** The ids among {@code ids} that name a group. */
+    public static Uni<Set<UUID>> existingIds(SqlClient client, Collection<UUID> ids) {
+        return client.preparedQuery(TaskGroupSql.SELECT_EXISTING_IDS).execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<UUID> existing = new HashSet<>();
+                    rows.forEach(row -> existing.add(row.getUUID("id")));
+                    return existing;
+                });
     }
 
     /** False when there is no such group. */

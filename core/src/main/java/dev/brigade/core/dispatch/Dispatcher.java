@@ -35,6 +35,7 @@ import java.util.UUID;
 public class Dispatcher {
     public static final int MAX_ARGS_BYTES = 1024 * 1024;
     public static final int MAX_CID_LENGTH = 256;
+    public static final String LOGGING_CID_RULE = "must be 1.." + MAX_CID_LENGTH + " characters without control characters";
 
     private final Pool pool;
     private final TaskHandlers handlers;
@@ -82,6 +83,14 @@ public class Dispatcher {
         if (!errors.isEmpty()) {
             return Uni.createFrom().failure(new InvalidRequestException(errors));
         }
+        return dispatchValidated(rows);
+    }
+
+    /**
+     * Dispatches tasks that {@link #validate} accepted, as dispatchAll does once its checks pass
+     * (for a caller with rules of its own on top): one round trip, all or nothing, in the order given.
+     */
+    public Uni<List<Dispatched>> dispatchValidated(List<TaskStore.NewTask> rows) {
         return dispatchAllIn(pool, rows).onFailure(PgException.class).transform(Dispatcher::translate);
     }
 
@@ -136,10 +145,8 @@ public class Dispatcher {
         if (request.immediate() && handler != null && !handler.mayRunImmediately()) {
             errors.add(new FieldError("immediate", "task handler '" + handler.name() + "' may not run immediately"));
         }
-        if (request.loggingCid() != null && (request.loggingCid().isBlank()
-                || request.loggingCid().length() > MAX_CID_LENGTH
-                || request.loggingCid().chars().anyMatch(Character::isISOControl))) {
-            errors.add(new FieldError("logging_cid", "must be 1.." + MAX_CID_LENGTH + " characters without control characters"));
+        if (request.loggingCid() != null && !acceptsLoggingCid(request.loggingCid())) {
+            errors.add(new FieldError("logging_cid", LOGGING_CID_RULE));
         }
         Reservations reservations = null;
         try {
@@ -159,6 +166,11 @@ public class Dispatcher {
         String cid = request.loggingCid() != null ? request.loggingCid() : UUID.randomUUID().toString().replace("-", "");
         return new TaskStore.NewTask(UUID.randomUUID(), request.name(), request.args(), cid, reservations,
                 request.immediate(), request.deferred(), request.parentTask(), request.taskGroup(), versions);
+    }
+
+    /** A logging cid the contract accepts (one a caller may check once for many tasks). */
+    public static boolean acceptsLoggingCid(String cid) {
+        return !cid.isBlank() && cid.length() <= MAX_CID_LENGTH && cid.chars().noneMatch(Character::isISOControl);
     }
 
     /** Foreign keys name the field the caller got wrong; anything else is not the caller's fault. */
