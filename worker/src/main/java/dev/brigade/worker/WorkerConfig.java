@@ -15,13 +15,21 @@ public interface WorkerConfig {
     int concurrency();
 
     /**
-     * Tasks claimed beyond the free handler slots, queued locally so that a busy worker's next
-     * task needs no round trip. Each is set running when claimed (its started_at is the claim's
-     * time) and waits for a slot on this worker while other workers may be idle: keep it 0 for
-     * long tasks, raise it for many short ones.
+     * The most tasks claimed beyond the free handler slots, queued on this worker so that a busy
+     * worker's next task needs no round trip of its own. The queue is sized by the handler times
+     * this worker has seen: only as many as its slots would start within prefetch-wait (none
+     * until a task has run, none behind long tasks). 0 turns it off.
      */
-    @WithDefault("0")
+    @WithDefault("100")
     int prefetch();
+
+    /**
+     * How long a locally queued task may wait for a handler slot; past it, the task is given back
+     * (waiting, unclaimed, its start undone) for any worker to take, and this worker queues
+     * nothing more for twice as long.
+     */
+    @WithDefault("1S")
+    Duration prefetchWait();
 
     /** A process whose heartbeat is older than this is missing; heartbeats go every ttl/3. */
     @WithDefault("30S")

@@ -6,6 +6,7 @@ import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.worker.claim.TaskClaimer;
 import dev.brigade.worker.execute.HeldTasks;
+import dev.brigade.worker.execute.LocalQueue;
 import dev.brigade.worker.execute.TaskCompleter;
 import dev.brigade.worker.execute.TaskSupervisor;
 import dev.brigade.worker.unblock.UnblockPass;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The worker loop, the producer of the pipeline: unblock when releases were recorded, claim in
  * one statement as many tasks as there is room for (the free handler slots plus the local
- * queue, brigade.worker.prefetch), hand them to the supervisor, then sleep until a signal, a
+ * queue allows, see LocalQueue), hand them to the supervisor, then sleep until a signal, a
  * written outcome or the poll timeout. The completer writes the outcomes beside it. A lost
  * signal costs at most one poll interval. Auxiliary workers never unblock.
  */
@@ -36,13 +37,14 @@ public class WorkerLoop {
     private final TaskSupervisor supervisor;
     private final TaskCompleter completer;
     private final HeldTasks held;
+    private final LocalQueue localQueue;
     private final UnblockPass unblockPass;
     private final boolean auxiliary;
     private final boolean burst;
     private final boolean pollMode;
     private final Duration idleTimeout;
-    /** Tasks held and not yet past their handler: the handler slots plus the local queue. */
-    private final int capacity;
+    /** Handler slots: what the loop claims for, plus the supervisor's local queue room. */
+    private final int concurrency;
     /** Outcomes waiting for the completer beyond which the loop claims nothing more. */
     private final int maxBacklog;
     private final Doorbell doorbell = new Doorbell();
@@ -55,7 +57,8 @@ public class WorkerLoop {
     private Thread thread;
 
     public WorkerLoop(Pool pool, WorkerIdentity identity, TaskClaimer claimer, TaskSupervisor supervisor,
-                      TaskCompleter completer, HeldTasks held, UnblockPass unblockPass, WorkerConfig config,
+                      TaskCompleter completer, HeldTasks held, LocalQueue localQueue, UnblockPass unblockPass,
+                      WorkerConfig config,
                       SignalsConfig signals) {
         this.pool = pool;
         this.identity = identity;
@@ -63,13 +66,14 @@ public class WorkerLoop {
         this.supervisor = supervisor;
         this.completer = completer;
         this.held = held;
+        this.localQueue = localQueue;
         this.unblockPass = unblockPass;
         this.auxiliary = config.auxiliary();
         this.burst = config.burst();
         this.pollMode = signals.mode() == SignalsConfig.Mode.POLL;
         this.idleTimeout = pollMode ? config.pollInterval() : config.safetyPoll();
-        this.capacity = config.concurrency() + config.prefetch();
-        this.maxBacklog = 4 * capacity + 100;
+        this.concurrency = config.concurrency();
+        this.maxBacklog = 4 * (config.concurrency() + config.prefetch()) + 100;
         completer.afterWrite(releasesRecorded -> {
             if (releasesRecorded && !auxiliary) {
                 unblockWanted.set(true);
@@ -83,6 +87,7 @@ public class WorkerLoop {
     public void start(Runnable onDrained) {
         this.onDrained = onDrained;
         completer.start();
+        supervisor.begin();
         thread = Thread.ofPlatform().name("brigade-worker-loop").start(this::loop);
     }
 
@@ -94,9 +99,10 @@ public class WorkerLoop {
         doorbell.ring();
     }
 
-    /** No new task from now on; held ones go on. */
+    /** No new task from now on; running ones go on, queued ones are given back. */
     public void stopIntake() {
         intakeOpen = false;
+        localQueue.giveBackAll();
         doorbell.ring();
     }
 
@@ -143,7 +149,7 @@ public class WorkerLoop {
      * then waits for a signal instead of asking again after every finished task.
      */
     private boolean fillSlots() {
-        int room = capacity - held.unfinished();
+        int room = concurrency + localQueue.room() - held.unfinished();
         if (!intakeOpen || room <= 0 || completer.backlog() > maxBacklog || !workHint.getAndSet(false)) {
             return false;
         }

@@ -174,6 +174,13 @@ public final class TaskBatchStore {
                 });
     }
 
+    /** Gives back a claimed task whose handler never started (see TaskSql.GIVE_BACK); false when it was not mine. */
+    public static Uni<Boolean> giveBack(SqlClient client, UUID id, UUID me) {
+        return client.preparedQuery(TaskSql.GIVE_BACK)
+                .execute(Tuple.of(id, me, Signal.HANDLE.channel().pgName(), Signal.HANDLE.payload()))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     /** Lets go of the tasks I hold but do not run (see TaskSql.RETURN_LOST_CLAIMS); the ids let go. */
     public static Uni<List<UUID>> returnLostClaims(SqlClient client, UUID me, Collection<UUID> held, String myName) {
         return client.preparedQuery(TaskSql.RETURN_LOST_CLAIMS)

@@ -116,6 +116,23 @@ public final class TaskSql {
             RETURNING task.id""";
 
     /**
+     * Gives back a task this process claimed and queued but never started (it waited too long
+     * for a handler slot, or the worker is stopping): its start is undone and it is let go, in
+     * its FIFO place, for any worker to take (a canceling one to finish canceled), and
+     * {@code handle} tells the others. $1 id, $2 app_lock (me), $3/$4 the handle notification.
+     * No row: the task was no longer mine.
+     */
+    public static final String GIVE_BACK = """
+            WITH given AS (
+                UPDATE task
+                SET app_lock = NULL,
+                    state = CASE WHEN state = 'running' THEN 'waiting' ELSE state END,
+                    started_at = NULL
+                WHERE id = $1 AND app_lock = $2 AND state IN ('running', 'canceling')
+                RETURNING id)
+            SELECT id, pg_notify($3, $4) FROM given""";
+
+    /**
      * Records a batch of outcomes of tasks held by me and releases their resources, one call
      * (see migration V3, brigade_finish): the advisory locks of all their resources (taken once,
      * in the global order), each task's state (or its canceling outcome if it was moved to

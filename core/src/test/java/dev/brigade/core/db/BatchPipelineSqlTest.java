@@ -199,4 +199,30 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         assertThat(task(kept).appLock()).isEqualTo(me);
         assertThat(task(kept).state()).isEqualTo(TaskState.RUNNING);
     }
+
+    @Test
+    void aTaskGivenBackIsWaitingAgainInItsPlaceWithItsStartUndone() {
+        UUID first = dispatch(List.of(), List.of());
+        UUID canceled = dispatch(List.of(), List.of());
+        UUID later = dispatch(List.of(), List.of());
+        claimBatch(3);
+        pool.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(canceled)).await().atMost(WAIT);
+        UUID stranger = register("worker");
+
+        assertThat(TaskBatchStore.giveBack(pool, first, stranger).await().atMost(WAIT)).as("not the stranger's").isFalse();
+        assertThat(task(first).appLock()).isEqualTo(me);
+        assertThat(TaskBatchStore.giveBack(pool, first, me).await().atMost(WAIT)).isTrue();
+        assertThat(TaskBatchStore.giveBack(pool, canceled, me).await().atMost(WAIT)).isTrue();
+
+        assertThat(task(first).state()).isEqualTo(TaskState.WAITING);
+        assertThat(task(first).startedAt()).isNull();
+        assertThat(task(first).appLock()).isNull();
+        assertThat(task(canceled).state()).as("finished canceled by whoever claims it").isEqualTo(TaskState.CANCELING);
+        assertThat(task(canceled).startedAt()).isNull();
+        assertThat(task(later).appLock()).as("untouched").isEqualTo(me);
+        List<TaskBatchStore.Claimed> again = claimBatch(5);
+        assertThat(again).extracting(c -> c.task().id()).containsExactlyInAnyOrder(first, canceled);
+        assertThat(again).filteredOn(c -> c.task().id().equals(first)).first()
+                .extracting(TaskBatchStore.Claimed::claimedState).isEqualTo(TaskState.WAITING);
+    }
 }

@@ -52,16 +52,29 @@ public final class TestDispatcher {
         return ids;
     }
 
+    /** Dispatches every spec in one statement (a bulk dispatch), queued in the order given; their ids in that order. */
+    public List<UUID> dispatchBulk(List<TaskSpec> specs) {
+        List<TaskStore.NewTask> rows = new ArrayList<>();
+        for (TaskSpec spec : specs) {
+            rows.add(row(UUID.randomUUID(), spec));
+        }
+        dispatcher.dispatchAllIn(pool, rows).await().atMost(WAIT);
+        return rows.stream().map(TaskStore.NewTask::id).toList();
+    }
+
     /** Core's TaskCanceler: waiting/running → canceling, then the cancel (held) or handle (unheld) signal. */
     public TaskState cancel(UUID id) {
         return canceler.cancel(id).await().atMost(WAIT);
     }
 
     private Uni<Boolean> dispatchUni(UUID id, TaskSpec spec) {
-        Reservations reservations = Reservations.of(spec.exclusive(), spec.shared(), DispatchRequest.DEFAULT_DOMAIN);
-        TaskStore.NewTask row = new TaskStore.NewTask(id, spec.name(), spec.args(), "it-" + id, reservations,
-                false, true, null, null,
-                spec.versions() == null ? BrigadeVersion.components() : spec.versions());
+        TaskStore.NewTask row = row(id, spec);
         return pool.withTransaction(tx -> dispatcher.dispatchIn(tx, row)).map(Dispatcher.Dispatched::unblocked);
+    }
+
+    private static TaskStore.NewTask row(UUID id, TaskSpec spec) {
+        Reservations reservations = Reservations.of(spec.exclusive(), spec.shared(), DispatchRequest.DEFAULT_DOMAIN);
+        return new TaskStore.NewTask(id, spec.name(), spec.args(), "it-" + id, reservations, false, true, null, null,
+                spec.versions() == null ? BrigadeVersion.components() : spec.versions());
     }
 }

@@ -91,4 +91,40 @@ class SchedulingIT {
         assertThat(env.tasks().get(queuedIds)).allMatch(task -> task.state() == TaskState.COMPLETED, "completed");
         env.assertInvariants();
     }
+
+    /**
+     * A worker that has seen short tasks queues more tasks than it has slots (its local queue);
+     * when a long task then holds its only slot, the queued tasks are given back after
+     * prefetch-wait and an idle worker runs them while the long task still runs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ConnectionMode.class)
+    void tasksQueuedBehindALongTaskAreGivenBackToAnIdleWorker(ConnectionMode mode) {
+        String l = "queue:L-" + mode.name();
+        WorkerSpec spec = WorkerSpec.of(mode).concurrency(1).with("brigade.worker.prefetch-wait", "1S");
+        env.startWorkers(1, spec);
+        List<TaskSpec> warmUp = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            warmUp.add(TaskSpec.echo(i));
+        }
+        env.dispatcher().dispatchAll(warmUp, 1);
+        env.awaitAllFinal(Duration.ofSeconds(60));
+        // one dispatch so that the worker claims the long task and the short ones in one claim
+        List<UUID> ids = env.dispatcher().dispatchBulk(List.of(TaskSpec.sleep(120).exclusive(l),
+                TaskSpec.echo(1), TaskSpec.echo(2), TaskSpec.echo(3)));
+        UUID longTask = ids.getFirst();
+        env.awaitState(longTask, TaskState.RUNNING, Duration.ofSeconds(30));
+        String first = env.tasks().get(longTask).worker();
+        env.startWorkers(1, spec);
+
+        for (UUID shortTask : ids.subList(1, ids.size())) {
+            TaskRecord done = env.awaitFinal(shortTask, Duration.ofSeconds(60));
+            assertThat(done.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(done.worker()).as("run by the idle worker, not queued behind the long task").isNotEqualTo(first);
+        }
+        assertThat(env.tasks().get(longTask).state()).as("the long task still runs").isEqualTo(TaskState.RUNNING);
+        assertThat(env.dispatcher().cancel(longTask)).isEqualTo(TaskState.CANCELING);
+        env.awaitAllFinal(Duration.ofSeconds(60));
+        env.assertInvariants();
+    }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -151,7 +152,7 @@ public class TaskCompleter {
     }
 
     private void settle(List<Pending> batch, TaskBatchStore.FinishResult result) {
-        Map<java.util.UUID, TaskState> written = result.finished().stream()
+        Map<UUID, TaskState> written = result.finished().stream()
                 .collect(Collectors.toMap(TaskBatchStore.Finished::id, TaskBatchStore.Finished::state));
         for (Pending pending : batch) {
             TaskExecution execution = pending.execution();

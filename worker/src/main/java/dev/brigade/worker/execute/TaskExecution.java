@@ -15,6 +15,7 @@ public final class TaskExecution extends HandlerContext {
     public enum Phase { QUEUED, HANDLER, COMPLETING }
 
     private final TaskState claimedState;
+    private final long queuedAt = System.nanoTime();
     private volatile Phase phase = Phase.QUEUED;
     private volatile boolean timedOut;
     private volatile Thread thread;
@@ -28,6 +29,11 @@ public final class TaskExecution extends HandlerContext {
         return claimedState;
     }
 
+    /** When it was claimed (System.nanoTime): how long it has waited for a slot. */
+    long queuedAt() {
+        return queuedAt;
+    }
+
     Phase phase() {
         return phase;
     }
@@ -36,14 +42,10 @@ public final class TaskExecution extends HandlerContext {
         this.thread = thread;
     }
 
-    boolean alive() {
-        Thread t = thread;
-        return t != null && t.isAlive();
-    }
-
     /**
-     * Cooperative first: the flag, then an interrupt for handlers blocked in I/O or sleep (and for
-     * a task still queued for a slot) — never while the outcome is being handed on.
+     * Cooperative first: the flag, then an interrupt for a handler blocked in I/O or sleep — only
+     * while the handler runs, never in the worker's own writes. A task still queued for a slot
+     * sees the flag when it gets one, and ends canceled without running.
      */
     @Override
     public synchronized boolean requestCancel() {
@@ -51,7 +53,7 @@ public final class TaskExecution extends HandlerContext {
             return false;
         }
         Thread t = thread;
-        if (t != null && phase != Phase.COMPLETING) {
+        if (t != null && phase == Phase.HANDLER) {
             t.interrupt();
         }
         return true;

@@ -23,13 +23,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs claimed tasks: each on a virtual thread of its own (a handler may block), at most
  * brigade.worker.concurrency in their handlers at once, the others queued for a slot in claim
- * order. A task the claim found canceling or abandoned is not run: its outcome goes straight to
+ * order (see LocalQueue). A task the claim found canceling or abandoned is not run: its outcome goes straight to
  * the completer. A handler that throws never kills the worker. Cancel is cooperative first; a
  * handler still running after the cancel grace makes the whole process stop (see ProcessExit).
  */
@@ -47,12 +46,13 @@ public class TaskSupervisor {
     private final Duration cancelGrace;
     private final Duration immediateTimeout;
     private final WorkerMetrics metrics;
-    private final Semaphore handlerSlots;
+    private final LocalQueue localQueue;
     private final ScheduledExecutorService escalations = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("brigade-cancel-escalation").daemon().factory());
 
     public TaskSupervisor(Pool pool, WorkerIdentity identity, TaskHandlers handlers, Dispatcher dispatcher,
-                          HeldTasks held, TaskCompleter completer, ProcessExit processExit, WorkerConfig config,
+                          HeldTasks held, LocalQueue localQueue, TaskCompleter completer, ProcessExit processExit,
+                          WorkerConfig config,
                           @ConfigProperty(name = "brigade.immediate.timeout", defaultValue = "5S") Duration immediateTimeout,
                           WorkerMetrics metrics) {
         this.pool = pool;
@@ -60,12 +60,17 @@ public class TaskSupervisor {
         this.handlers = handlers;
         this.dispatcher = dispatcher;
         this.held = held;
+        this.localQueue = localQueue;
         this.completer = completer;
         this.processExit = processExit;
         this.cancelGrace = config.cancelGrace();
         this.immediateTimeout = immediateTimeout;
         this.metrics = metrics;
-        this.handlerSlots = new Semaphore(config.concurrency(), true);
+    }
+
+    /** Starts handing queued tasks their slots, in claim order. */
+    public void begin() {
+        localQueue.start(this::onSlot);
     }
 
     /** Takes a claimed task on: it is held from now until its outcome is written. */
@@ -76,11 +81,7 @@ public class TaskSupervisor {
         switch (claimed.claimedState()) {
             case CANCELING -> finishCanceling(execution);
             case RUNNING -> abandoned(execution);
-            case WAITING -> {
-                Thread thread = Thread.ofVirtual().name("brigade-task-" + task.id()).unstarted(() -> run(execution));
-                execution.bindTo(thread);
-                thread.start();
-            }
+            case WAITING -> localQueue.enqueue(execution);
             default -> {
                 LOG.warnf("claimed task %s in state %s; left held until this worker is gone", task.id(), claimed.claimedState());
                 held.remove(task.id());
@@ -134,29 +135,36 @@ public class TaskSupervisor {
         complete(execution, TaskState.FAILED, null, error, TaskState.FAILED, error, true);
     }
 
-    /** On the task's own thread: wait for a slot, run the handler, hand the outcome to the completer. */
+    /** The task has a handler slot: it runs on a virtual thread of its own. */
+    private void onSlot(TaskExecution execution) {
+        Thread thread = Thread.ofVirtual().name("brigade-task-" + execution.taskId()).unstarted(() -> run(execution));
+        execution.bindTo(thread);
+        thread.start();
+    }
+
+    /** On the task's own thread: run the handler (unless canceled while queued), hand the outcome to the completer. */
     private void run(TaskExecution execution) {
         Task task = execution.task();
         MDC.put("task_id", task.id().toString());
         MDC.put("task_name", task.name());
         MDC.put("logging_cid", task.loggingCid());
-        boolean slot = false;
+        long start = System.nanoTime();
+        boolean handlerRan = false;
         try {
-            handlerSlots.acquire();
-            slot = true;
             if (execution.cancelRequested()) {
-                throw new InterruptedException("canceled before it started");
+                // canceled while queued: it never ran, so its start is undone
+                complete(execution, TaskState.CANCELED, null, null, TaskState.CANCELED, null, false);
+                return;
             }
+            handlerRan = true;
             runHandler(execution);
-        } catch (InterruptedException canceledWhileQueued) {
-            // canceled before its handler started: it never ran, so its start is undone
-            execution.leaveHandler();
-            complete(execution, TaskState.CANCELED, null, null, TaskState.CANCELED, null, false);
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not hand on the outcome of task %s; it stays held until this worker is gone", task.id());
         } finally {
-            if (slot) {
-                handlerSlots.release();
+            if (handlerRan) {
+                localQueue.handlerDone(System.nanoTime() - start);
+            } else {
+                localQueue.slotUnused();
             }
             MDC.remove("task_id");
             MDC.remove("task_name");

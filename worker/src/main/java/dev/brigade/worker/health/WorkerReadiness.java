@@ -34,8 +34,11 @@ public class WorkerReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
+        // retried once: a pooled connection whose server side was just closed (PgBouncer
+        // restarted a backend) fails one query, and the probe must not flap on that alone
         return pool.query("SELECT 1").execute()
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
+                .onFailure().retry().atMost(1)
                 .map(rows -> true).onFailure().recoverWithItem(false)
                 .map(database -> {
                     boolean listening = !listenMode || listener.connected();
