@@ -1,6 +1,7 @@
 package dev.brigade.bench;
 
 import dev.brigade.core.db.AppStatusSql;
+import dev.brigade.core.db.TaskBatchStore;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.task.Task;
 import dev.brigade.core.task.TaskState;
@@ -95,7 +96,7 @@ class DeepQueueBenchmark {
                     new TaskStore.Finish(task.id(), me, TaskState.COMPLETED, null, null, TaskState.CANCELED, null))))
                     .await().atMost(WAIT);
             long start = System.nanoTime();
-            pool.withTransaction(tx -> TaskStore.unblockReleased(tx, 1000)).await().atMost(WAIT);
+            pool.withTransaction(tx -> TaskBatchStore.unblockStep(tx, 1000)).await().atMost(WAIT);
             millis.add((System.nanoTime() - start) / 1e6);
         }
         pool.preparedQuery(AppStatusSql.DEREGISTER).execute(Tuple.of(me)).await().atMost(WAIT);
