@@ -18,13 +18,18 @@ CREATE FUNCTION brigade_dispatch(
     res_task integer[], res_name text[], res_exclusive boolean[], res_encoded text[],
     notify_channel text, notify_payload text)
     RETURNS TABLE (id uuid, created_at timestamptz, unblocked_at timestamptz)
-    LANGUAGE plpgsql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE
+    -- planned per call for the arrays at hand: a plan cached while the table was small (a
+    -- sequential scan) would otherwise be kept by the session as the table grows
+    SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     t0 timestamptz;
+    written_ids uuid[];
+    written_created timestamptz[];
+    written_unblocked timestamptz[];
 BEGIN
     PERFORM brigade_lock_resources(res_name, res_exclusive);
     t0 := clock_timestamp();
-    RETURN QUERY
     WITH wanted AS (
         SELECT r.task, r.resource, r.exclusive, r.encoded, r.pos,
                -- an earlier task of this batch on the same resource: any, and an exclusive one
@@ -65,11 +70,14 @@ BEGIN
         INSERT INTO task_reservation (resource, task_created_at, task_id, exclusive)
         SELECT w.resource, f.at, f.id, w.exclusive
         FROM wanted w JOIN fresh f ON f.ord = w.task)
-    SELECT i.id, i.created_at, i.unblocked_at FROM inserted i;
-    IF notify_channel IS NOT NULL
-       AND EXISTS (SELECT 1 FROM task t WHERE t.id = ANY (ids) AND t.unblocked_at IS NOT NULL) THEN
+    SELECT array_agg(i.id), array_agg(i.created_at), array_agg(i.unblocked_at)
+    FROM inserted i
+    INTO written_ids, written_created, written_unblocked;
+    IF notify_channel IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(written_unblocked) AS u(at) WHERE u.at IS NOT NULL) THEN
         PERFORM pg_notify(notify_channel, notify_payload);
     END IF;
+    RETURN QUERY SELECT w.id, w.created_at, w.unblocked_at
+                 FROM unnest(written_ids, written_created, written_unblocked) AS w(id, created_at, unblocked_at);
 END
 $$;
 
@@ -90,7 +98,8 @@ CREATE FUNCTION brigade_finish(
     errors_if_canceling text[], ran boolean[], res_name text[], res_exclusive boolean[],
     notify_channel text, notify_payload text)
     RETURNS TABLE (id uuid, state text, released boolean)
-    LANGUAGE plpgsql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE
+    SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     done_ids uuid[];
     done_states text[];
@@ -154,7 +163,8 @@ $$;
 -- the tasks stamped.
 CREATE FUNCTION brigade_unblock_step(batch integer, notify_channel text, notify_payload text)
     RETURNS TABLE (acquired boolean, consumed bigint, stamped bigint)
-    LANGUAGE plpgsql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE
+    SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     n_consumed bigint;
     n_stamped bigint;

@@ -9,6 +9,7 @@ import dev.brigade.core.error.PayloadTooLargeException;
 import dev.brigade.core.handler.TaskHandler;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.process.BrigadeVersion;
+import dev.brigade.core.reservation.Reservation;
 import dev.brigade.core.reservation.Reservations;
 import dev.brigade.core.task.DispatchRequest;
 import dev.brigade.core.task.Task;
@@ -35,6 +36,12 @@ import java.util.UUID;
 public class Dispatcher {
     public static final int MAX_ARGS_BYTES = 1024 * 1024;
     public static final int MAX_CID_LENGTH = 256;
+    /**
+     * One dispatch call takes an advisory lock per distinct resource in one transaction, from
+     * PostgreSQL's shared lock table (max_locks_per_transaction x max_connections slots: 6,400
+     * by default); a bulk may use this many of them.
+     */
+    public static final int MAX_RESOURCES_PER_CALL = 2000;
     public static final String LOGGING_CID_RULE = "must be 1.." + MAX_CID_LENGTH + " characters without control characters";
 
     private final Pool pool;
@@ -61,36 +68,17 @@ public class Dispatcher {
     }
 
     /**
-     * Validates every task, then dispatches them all in one round trip, all or nothing, in the
-     * order given (conflicting tasks are queued in that order). A bad task fails the whole call
-     * with each field named under {@code tasks[i]}; nothing is written.
-     */
-    public Uni<List<Dispatched>> dispatchAll(List<DispatchRequest> requests) {
-        List<TaskStore.NewTask> rows = new ArrayList<>(requests.size());
-        List<FieldError> errors = new ArrayList<>();
-        for (int i = 0; i < requests.size(); i++) {
-            try {
-                rows.add(validate(requests.get(i)));
-            } catch (InvalidRequestException e) {
-                for (FieldError error : e.errors()) {
-                    errors.add(new FieldError("tasks[" + i + "]." + error.field(), error.message()));
-                }
-            } catch (PayloadTooLargeException e) {
-                return Uni.createFrom().failure(new PayloadTooLargeException("tasks[" + i + "].args",
-                        "args must be at most 1 MiB encoded"));
-            }
-        }
-        if (!errors.isEmpty()) {
-            return Uni.createFrom().failure(new InvalidRequestException(errors));
-        }
-        return dispatchValidated(rows);
-    }
-
-    /**
      * Dispatches tasks that {@link #validate} accepted, as dispatchAll does once its checks pass
      * (for a caller with rules of its own on top): one round trip, all or nothing, in the order given.
      */
     public Uni<List<Dispatched>> dispatchValidated(List<TaskStore.NewTask> rows) {
+        long distinct = rows.stream().flatMap(row -> row.reservations().all().stream())
+                .map(Reservation::resource).distinct().count();
+        if (distinct > MAX_RESOURCES_PER_CALL) {
+            return Uni.createFrom().failure(new InvalidRequestException("tasks", "at most " + MAX_RESOURCES_PER_CALL
+                    + " distinct resources (domains included) in one dispatch call, this one names " + distinct
+                    + "; split it"));
+        }
         return dispatchAllIn(pool, rows).onFailure(PgException.class).transform(Dispatcher::translate);
     }
 
