@@ -52,6 +52,8 @@ public class WorkerLoop {
     /** Whether claimable work may exist: a signal came, or the last claim filled all the room it had. */
     private final AtomicBoolean workHint = new AtomicBoolean(true);
     private volatile boolean intakeOpen = true;
+    /** Held by the loop while a claim is in flight, so that stopping waits for its tasks to be held. */
+    private final Object claiming = new Object();
     private long lastCancelPoll = System.nanoTime();
     private volatile Runnable onDrained = () -> { };
     private Thread thread;
@@ -99,10 +101,16 @@ public class WorkerLoop {
         doorbell.ring();
     }
 
-    /** No new task from now on; running ones go on, queued ones are given back. */
+    /**
+     * No new task from now on; running ones go on, queued ones are given back. Waits for a claim
+     * in flight: its tasks are running in the database before their reply arrives, and they must
+     * be held (then given back) before the caller counts what this worker holds.
+     */
     public void stopIntake() {
         intakeOpen = false;
-        localQueue.giveBackAll();
+        synchronized (claiming) {
+            localQueue.giveBackAll();
+        }
         doorbell.ring();
     }
 
@@ -153,12 +161,17 @@ public class WorkerLoop {
         if (!intakeOpen || room <= 0 || completer.backlog() > maxBacklog || !workHint.getAndSet(false)) {
             return false;
         }
-        List<TaskBatchStore.Claimed> claimed = claimer.claim(room);
-        if (claimed.size() == room) {
-            workHint.set(true);
+        synchronized (claiming) {
+            if (!intakeOpen) {
+                return false;
+            }
+            List<TaskBatchStore.Claimed> claimed = claimer.claim(room);
+            if (claimed.size() == room) {
+                workHint.set(true);
+            }
+            claimed.forEach(supervisor::start);
+            return !claimed.isEmpty();
         }
-        claimed.forEach(supervisor::start);
-        return !claimed.isEmpty();
     }
 
     /** The cancel signal's backup: ask the database which of my tasks someone wants canceled. */

@@ -226,6 +226,20 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
         return all;
     }
 
+    /**
+     * Waits until a brigade.record task's handler has started (its start line is in a worker's
+     * run log): a task is running in the database from its claim on, a moment before its handler.
+     */
+    public HandlerRun awaitHandlerStarted(UUID id, Duration timeout) {
+        return Await.until("the handler of task " + id + " started", timeout, () -> {
+            List<Path> logs;
+            synchronized (workers) {
+                logs = List.copyOf(runLogs);
+            }
+            return HandlerRun.read(logs).stream().filter(run -> run.taskId().equals(id)).findFirst();
+        }, java.util.Optional::isPresent).orElseThrow();
+    }
+
     /** Fails if any task final in {@code snapshot} (an earlier {@code tasks().all()}) has changed since. */
     public void assertFinalTasksUnchangedSince(List<TaskRecord> snapshot) {
         InvariantChecker.assertUnchangedAfterFinal(snapshot, tasks.all());

@@ -31,8 +31,9 @@ class ShutdownIT {
     @EnumSource(ConnectionMode.class)
     void sigtermLetsTheRunningTaskFinishThenExitsCleanly(ConnectionMode mode) {
         WorkerProcess worker = env.startWorker(WorkerSpec.of(mode).concurrency(1));
-        UUID id = env.dispatcher().dispatch(TaskSpec.sleep(3));
-        TaskRecord running = env.awaitState(id, TaskState.RUNNING, Duration.ofSeconds(30));
+        UUID id = env.dispatcher().dispatch(TaskSpec.recorded(3000));
+        env.awaitHandlerStarted(id, Duration.ofSeconds(30)); // running from its claim, in its handler from now
+        TaskRecord running = env.tasks().get(id);
         assertThat(worker.named(running.worker())).isTrue();
         assertThat(env.tasks().appStatusExists(running.worker())).isTrue();
 
@@ -64,12 +65,14 @@ class ShutdownIT {
         String s1 = "repository:S1-" + mode.name();
         String s2 = "repository:S2-" + mode.name();
         WorkerProcess noGrace = env.startWorker(WorkerSpec.of(mode).concurrency(1));
-        UUID first = env.dispatcher().dispatch(TaskSpec.sleep(300).exclusive(s1));
-        TaskRecord firstRunning = env.awaitState(first, TaskState.RUNNING, Duration.ofSeconds(30));
+        UUID first = env.dispatcher().dispatch(TaskSpec.recorded(300_000).exclusive(s1));
+        env.awaitHandlerStarted(first, Duration.ofSeconds(30));
+        TaskRecord firstRunning = env.tasks().get(first);
         WorkerProcess withGrace = env.startWorker(WorkerSpec.of(mode).concurrency(1)
                 .with("brigade.worker.shutdown-grace", "2S"));
-        UUID second = env.dispatcher().dispatch(TaskSpec.sleep(300).exclusive(s2));
-        TaskRecord secondRunning = env.awaitState(second, TaskState.RUNNING, Duration.ofSeconds(30));
+        UUID second = env.dispatcher().dispatch(TaskSpec.recorded(300_000).exclusive(s2));
+        env.awaitHandlerStarted(second, Duration.ofSeconds(30));
+        TaskRecord secondRunning = env.tasks().get(second);
         assertThat(noGrace.named(firstRunning.worker()) && withGrace.named(secondRunning.worker()))
                 .as("each worker runs one of the tasks: %s / %s", firstRunning, secondRunning).isTrue();
 
