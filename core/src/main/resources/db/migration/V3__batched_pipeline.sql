@@ -120,15 +120,18 @@ BEGIN
             finished_at = clock_timestamp(),
             app_lock = NULL
         FROM outcome o
-        WHERE t.id = o.id AND t.app_lock = me AND t.state IN ('waiting', 'running', 'canceling')
+        -- "= ANY (ids)" keeps every lookup on an index: joined to the arrays alone, the planner
+        -- may hash them against a scan of the whole table
+        WHERE t.id = ANY (ids) AND t.id = o.id AND t.app_lock = me AND t.state IN ('waiting', 'running', 'canceling')
         RETURNING t.id, t.state),
     released AS (
-        DELETE FROM task_reservation r USING finished f WHERE r.task_id = f.id
+        DELETE FROM task_reservation r
+        WHERE r.task_id = ANY (ARRAY(SELECT f.id FROM finished f))
         RETURNING r.resource, r.exclusive),
     reports AS (
         UPDATE progress_report p SET state = f.state
         FROM finished f
-        WHERE p.task = f.id AND p.state IN ('waiting', 'running'))
+        WHERE p.task = ANY (ids) AND p.task = f.id AND p.state IN ('waiting', 'running'))
     SELECT (SELECT array_agg(f.id) FROM finished f), (SELECT array_agg(f.state) FROM finished f),
            (SELECT array_agg(r.resource) FROM released r), (SELECT array_agg(r.exclusive) FROM released r)
     INTO done_ids, done_states, rel_res, rel_excl;
@@ -205,10 +208,17 @@ BEGIN
         WHERE head.freed_exclusive AND NOT head.exclusive
           AND (next_exclusive.task_id IS NULL
                OR (r.task_created_at, r.task_id) < (next_exclusive.task_created_at, next_exclusive.task_id))),
+    -- the freedom test runs on the candidates only: written in the UPDATE's WHERE it is a
+    -- condition on task alone, which the planner may push into a scan of every waiting task
+    free AS MATERIALIZED (
+        SELECT c.task_id FROM (SELECT DISTINCT candidate.task_id FROM candidate) c
+        WHERE brigade_task_is_free(c.task_id)),
+    -- by id through the primary key (= ANY of an array): as a join the planner may hash the few
+    -- candidates against a scan of every waiting task
     stamped AS (
         UPDATE task SET unblocked_at = clock_timestamp()
-        WHERE task.id IN (SELECT c.task_id FROM candidate c)
-          AND task.state = 'waiting' AND task.unblocked_at IS NULL AND brigade_task_is_free(task.id)
+        WHERE task.id = ANY (ARRAY(SELECT free.task_id FROM free))
+          AND task.state = 'waiting' AND task.unblocked_at IS NULL
         RETURNING task.id)
     SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM stamped) INTO n_consumed, n_stamped;
     IF n_stamped > 0 AND notify_channel IS NOT NULL THEN
