@@ -43,4 +43,5 @@ final class BenchSql {
 
     static final String COMPLETED = "SELECT count(*) FROM task WHERE state = 'completed'";
     static final String WAITING = "SELECT count(*) FROM task WHERE state = 'waiting'";
+    static final String INCOMPLETE = "SELECT count(*) FROM task WHERE state IN ('waiting', 'running', 'canceling')";
 }
