@@ -4,6 +4,7 @@ import dev.brigade.worker.SignalsConfig;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.signal.PgSignalListener;
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,11 +35,14 @@ public class WorkerReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        // retried once: a pooled connection whose server side was just closed (PgBouncer
-        // restarted a backend) fails one query, and the probe must not flap on that alone
+        // retried a few times, briefly: each pooled connection whose server side was just closed
+        // (a backend terminated behind PgBouncer) fails one query, and the probe must not flap
+        // on those alone; a database that is really away still fails every attempt (and a
+        // hanging one is not waited for again)
         return pool.query("SELECT 1").execute()
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                .onFailure().retry().atMost(1)
+                .onFailure(failure -> !(failure instanceof TimeoutException))
+                .retry().withBackOff(Duration.ofMillis(50), Duration.ofMillis(200)).atMost(4)
                 .map(rows -> true).onFailure().recoverWithItem(false)
                 .map(database -> {
                     boolean listening = !listenMode || listener.connected();
