@@ -78,7 +78,8 @@ public final class TaskStore {
 
     /**
      * Records one outcome (see TaskBatchStore.finish) for a caller that holds the task's resource
-     * locks already in this transaction. The state written, or empty when this process no longer
+     * locks already in this transaction (the api-server's immediate path): no resources are passed,
+     * so the call takes no lock of its own. The state written, or empty when this process no longer
      * held the task.
      */
     public static Uni<Optional<TaskState>> finish(SqlClient client, Finish f) {

@@ -68,8 +68,9 @@ public class Dispatcher {
     }
 
     /**
-     * Dispatches tasks that {@link #validate} accepted, as dispatchAll does once its checks pass
-     * (for a caller with rules of its own on top): one round trip, all or nothing, in the order given.
+     * Dispatches tasks that {@link #validate} accepted (the bulk dispatch, with rules of its own on
+     * top): one round trip, all or nothing, in the order given, at most MAX_RESOURCES_PER_CALL
+     * distinct resources.
      */
     public Uni<List<Dispatched>> dispatchValidated(List<TaskStore.NewTask> rows) {
         long distinct = rows.stream().flatMap(row -> row.reservations().all().stream())
