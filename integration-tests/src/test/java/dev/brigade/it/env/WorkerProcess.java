@@ -39,11 +39,8 @@ public final class WorkerProcess extends ProgramProcess {
         List<String> command = new ArrayList<>();
         command.add(Programs.java().toString());
         command.addAll(JVM_FLAGS);
-        // a class-data archive of the worker, written by the first worker that exits cleanly and
-        // mapped by the later ones: start-up is most of what these tests spend
-        command.add("-XX:+AutoCreateSharedArchive");
-        command.add("-XX:SharedArchiveFile=" + Programs.workRoot().resolve("worker-cds.jsa"));
-        command.add("-Xlog:cds*=off"); // its notes about classes it skips are no worker's business
+        WorkerClassArchive.Launch archive = WorkerClassArchive.next(Programs.workerJar());
+        command.addAll(archive.flags());
         command.add("-Dbrigade.diagnostic-handlers.enabled=true");
         command.add("-Dbrigade.diagnostic-handlers.run-log=" + runLog);
         command.add("-Dquarkus.management.port=" + port);
@@ -52,7 +49,9 @@ public final class WorkerProcess extends ProgramProcess {
         spec.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(Programs.workerJar().toString());
-        return new WorkerProcess(label, launch("worker", label, command, dbUrl, directUrl, log), port, log, runLog);
+        Process process = launch("worker", label, command, dbUrl, directUrl, log);
+        WorkerClassArchive.started(archive, process, Programs.workerJar());
+        return new WorkerProcess(label, process, port, log, runLog);
     }
 
     /** Where brigade.record writes this worker's handler runs: beside its log, emptied first (a rerun reuses names). */
