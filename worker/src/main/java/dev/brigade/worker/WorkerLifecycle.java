@@ -5,6 +5,7 @@ import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.janitor.JanitorDuties;
 import dev.brigade.worker.signal.PgSignalListener;
 import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Start and stop of a worker process. Start: register, listen, heartbeat, janitor, loop.
+ * Start and stop of a worker process. Start: wait until the schema version it needs is applied
+ * (by the api-server), then register, listen, heartbeat, janitor, loop.
  * First stop request: no new task, running ones finish (for at most brigade.worker.shutdown-grace,
  * then they are aborted), the app_status row is deleted. Second stop request: abort at once.
  * A heartbeat that cannot be written for two thirds of the ttl halts the process before anyone
@@ -42,17 +44,20 @@ public class WorkerLifecycle {
     private final WorkerLoop loop;
     private final HeldTasks held;
     private final ProcessExit processExit;
+    private final RequiredSchema schema;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("brigade-timer-", 0).daemon().factory());
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch exited = new CountDownLatch(1);
     private volatile boolean started;
+    /** True while the worker waits for the api-server to apply the schema version it needs. */
+    private volatile boolean waitingForSchema;
     /** False once this process stops heart-beating on purpose (its row is being deleted). */
     private volatile boolean beating = true;
 
     public WorkerLifecycle(WorkerConfig config, SignalsConfig signals, WorkerIdentity identity,
                            HeartbeatWriter heartbeat, JanitorDuties janitor, PgSignalListener listener,
-                           WorkerLoop loop, HeldTasks held, ProcessExit processExit) {
+                           WorkerLoop loop, HeldTasks held, ProcessExit processExit, RequiredSchema schema) {
         this.config = config;
         this.signals = signals;
         this.identity = identity;
@@ -62,11 +67,46 @@ public class WorkerLifecycle {
         this.loop = loop;
         this.held = held;
         this.processExit = processExit;
+        this.schema = schema;
     }
 
     void onStart(@Observes StartupEvent event) {
         if (LaunchMode.current() == LaunchMode.NORMAL) {
             WorkerMain.takeStopSignals(this); // not in tests: the test JVM keeps its own handling
+        }
+        if (schemaPresent()) {
+            startWork();
+            return;
+        }
+        // not ready until the api-server has migrated: probes answer meanwhile, a stop request ends the wait
+        waitingForSchema = true;
+        Thread.ofPlatform().name("brigade-schema-wait").daemon().start(() -> {
+            boolean present = schema.awaitPresent(stopRequested::get);
+            try {
+                if (present) {
+                    startWork();
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "worker could not start");
+                Quarkus.asyncExit(1);
+            } finally {
+                waitingForSchema = false;
+            }
+        });
+    }
+
+    private boolean schemaPresent() {
+        try {
+            return schema.check();
+        } catch (RuntimeException e) {
+            return false; // awaitPresent says why, and asks again
+        }
+    }
+
+    /** Register, listen, heartbeat, janitor, loop; not once a stop was requested while waiting for the schema. */
+    private synchronized void startWork() {
+        if (stopRequested.get()) {
+            return;
         }
         heartbeat.register();
         if (!config.auxiliary()) {
@@ -89,8 +129,8 @@ public class WorkerLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopRequested.set(true); // also ends a wait for the schema
         if (started && exited.getCount() > 0) {
-            stopRequested.set(true);
             drainThenExit(config.shutdownGrace().or(() -> Optional.of(Duration.ofSeconds(10))));
         }
     }
@@ -115,6 +155,11 @@ public class WorkerLifecycle {
 
     public boolean started() {
         return started;
+    }
+
+    /** Alive and healthy, only waiting for the api-server to migrate (so not ready, but nothing to restart). */
+    public boolean waitingForSchema() {
+        return waitingForSchema;
     }
 
     private void drainThenExit(Optional<Duration> grace) {

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Turns {@code BRIGADE_DB_URL} (may point at a pooler) and {@code BRIGADE_DB_DIRECT_URL}
- * (straight to PostgreSQL, for LISTEN and migrations; defaults to BRIGADE_DB_URL) into the
+ * (straight to PostgreSQL, for LISTEN and the api-server's migrations; defaults to BRIGADE_DB_URL) into the
  * datasource settings Quarkus reads. Without either, both programs use the local default that
  * the api-server serves with an embedded PostgreSQL. Its ordinal sits above application.properties
  * and below environment variables, so an explicit quarkus.datasource.* setting still wins.
@@ -18,6 +18,8 @@ public class DatabaseUrlConfigSource implements ConfigSource {
     public static final String DB_DIRECT_URL = "BRIGADE_DB_DIRECT_URL";
     /** The direct URL in the reactive client's form, for the LISTEN connection. */
     public static final String DIRECT_URL_PROPERTY = "brigade.db.direct-url";
+    /** The direct URL in JDBC form: the api-server's Flyway reads it (the worker has no JDBC). */
+    public static final String DIRECT_JDBC_URL_PROPERTY = "brigade.db.direct-jdbc-url";
     /** The CA file of the direct URL's sslrootcert, for the LISTEN connection's trust options. */
     public static final String DIRECT_SSL_ROOT_CERT_PROPERTY = "brigade.db.direct-ssl-root-cert";
     /** Whether the direct URL asked for sslmode=verify-full (host name verification). */
@@ -38,7 +40,7 @@ public class DatabaseUrlConfigSource implements ConfigSource {
         DatabaseUrls directUrls = DatabaseUrls.parse(direct);
         Map<String, String> map = new HashMap<>();
         map.put("quarkus.datasource.reactive.url", pooledUrls.reactive());
-        map.put("quarkus.datasource.jdbc.url", directUrls.jdbc());
+        map.put(DIRECT_JDBC_URL_PROPERTY, directUrls.jdbc());
         map.put(DIRECT_URL_PROPERTY, directUrls.reactive());
         if (pooledUrls.sslRootCert() != null) {
             map.put("quarkus.datasource.reactive.trust-certificate-pem", "true");

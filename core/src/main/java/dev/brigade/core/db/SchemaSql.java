@@ -1,6 +1,6 @@
 package dev.brigade.core.db;
 
-/** Questions about the schema itself, asked by the readiness probes. */
+/** Questions about the schema itself, asked by the readiness probes and by a starting worker. */
 public final class SchemaSql {
     private SchemaSql() {
     }

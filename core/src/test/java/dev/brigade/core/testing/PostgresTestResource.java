@@ -11,7 +11,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         TestDatabase.Fresh db = TestDatabase.create();
         return Map.of(
                 "quarkus.datasource.reactive.url", db.url(),
-                "quarkus.datasource.jdbc.url", db.jdbcUrl(),
+                "brigade.db.direct-jdbc-url", db.jdbcUrl(),
                 "brigade.db.direct-url", db.url());
     }
 

@@ -59,6 +59,14 @@ public final class TestDatabase {
         return urlOf(server, name);
     }
 
+    /** A fresh database without Brigade's schema: what a first rollout meets before the api-server migrates it. */
+    public static synchronized Fresh createEmpty() {
+        String server = server();
+        String name = "brigade_empty_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        createDatabase(server, name, null);
+        return urlOf(server, name);
+    }
+
     private static void createDatabase(String server, String name, String from) {
         try (Connection admin = DriverManager.getConnection(DatabaseUrls.parse(server).jdbc());
              Statement statement = admin.createStatement()) {

@@ -128,6 +128,14 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
      * PostgreSQL the test stops and starts; stopped after the test like the others.
      */
     public List<WorkerProcess> startWorkers(int count, WorkerSpec spec, String dbUrl, String directUrl) {
+        List<WorkerProcess> started = launchWorkers(count, spec, dbUrl, directUrl);
+        started.stream().map(w -> CompletableFuture.supplyAsync(() -> w.awaitReady(READY_TIMEOUT))).toList()
+                .forEach(CompletableFuture::join);
+        return started;
+    }
+
+    /** Like {@link #startWorkers(int, WorkerSpec, String, String)}, without waiting for them to be ready. */
+    public List<WorkerProcess> launchWorkers(int count, WorkerSpec spec, String dbUrl, String directUrl) {
         List<WorkerProcess> started = new ArrayList<>();
         synchronized (workers) {
             for (int i = 0; i < count; i++) {
@@ -138,17 +146,20 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
                 started.add(worker);
             }
         }
-        started.stream().map(w -> CompletableFuture.supplyAsync(() -> w.awaitReady(READY_TIMEOUT))).toList()
-                .forEach(CompletableFuture::join);
         return started;
     }
 
     /** Starts the api-server (loopback, a free port) on this class's database and waits until it is ready. */
     public ApiServerProcess startApiServer(ConnectionMode mode, Map<String, String> properties) {
+        return startApiServer(dbUrl(mode), database.url(), properties);
+    }
+
+    /** Starts the api-server on a database of the test's own and waits until it is ready. */
+    public ApiServerProcess startApiServer(String dbUrl, String directUrl, Map<String, String> properties) {
         ApiServerProcess api;
         synchronized (apiServers) {
             String label = "api-server-" + (apiServers.size() + 1);
-            api = ApiServerProcess.start(label, dbUrl(mode), database.url(), properties, testLogs.resolve(label + ".log"));
+            api = ApiServerProcess.start(label, dbUrl, directUrl, properties, testLogs.resolve(label + ".log"));
             apiServers.add(api);
         }
         return api.awaitReady(READY_TIMEOUT);

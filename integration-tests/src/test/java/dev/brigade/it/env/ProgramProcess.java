@@ -57,8 +57,13 @@ public abstract class ProgramProcess implements AutoCloseable {
 
     /** Whether GET on the readiness probe answers 200 now. */
     public boolean ready() {
+        return answersOk(readinessProbe());
+    }
+
+    /** Whether GET on a probe answers 200 now (false when nothing answers). */
+    static boolean answersOk(URI probe) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(readinessProbe()).timeout(Duration.ofSeconds(2)).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).GET().build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;

@@ -81,6 +81,12 @@ public final class WorkerProcess extends ProgramProcess {
         return URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
     }
 
+    /** Whether the started and live probes (what Kubernetes restarts a container on) answer 200 now. */
+    public boolean startedAndLive() {
+        return answersOk(URI.create("http://127.0.0.1:" + managementPort + "/q/health/started"))
+                && answersOk(URI.create("http://127.0.0.1:" + managementPort + "/q/health/live"));
+    }
+
     /** Whether this process is the one a task's {@code worker} column ({@code pid@host}) names. */
     public boolean named(String workerName) {
         return workerName != null && workerName.startsWith(pid() + "@");

@@ -1,5 +1,6 @@
 package dev.brigade.worker.health;
 
+import dev.brigade.worker.RequiredSchema;
 import dev.brigade.worker.SignalsConfig;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.signal.PgSignalListener;
@@ -14,9 +15,9 @@ import org.eclipse.microprofile.health.Readiness;
 import java.time.Duration;
 
 /**
- * Ready: the database answers (one cheap query on the existing pool, never a new connection),
- * the heartbeat is fresh, and in signals mode listen the listener is connected.
- * Migrations are applied before the worker starts at all (Flyway at start).
+ * Ready: the schema version the worker needs is applied (it waits for the api-server's migration
+ * before it starts), the database answers (one cheap query on the existing pool, never a new
+ * connection), the heartbeat is fresh, and in signals mode listen the listener is connected.
  */
 @Readiness
 @ApplicationScoped
@@ -25,9 +26,12 @@ public class WorkerReadiness implements AsyncHealthCheck {
     private final HeartbeatWriter heartbeat;
     private final PgSignalListener listener;
     private final boolean listenMode;
+    private final RequiredSchema schema;
 
-    public WorkerReadiness(Pool pool, HeartbeatWriter heartbeat, PgSignalListener listener, SignalsConfig signals) {
+    public WorkerReadiness(Pool pool, HeartbeatWriter heartbeat, PgSignalListener listener, SignalsConfig signals,
+                           RequiredSchema schema) {
         this.pool = pool;
+        this.schema = schema;
         this.heartbeat = heartbeat;
         this.listener = listener;
         this.listenMode = signals.mode() == SignalsConfig.Mode.LISTEN;
@@ -47,7 +51,8 @@ public class WorkerReadiness implements AsyncHealthCheck {
                 .map(database -> {
                     boolean listening = !listenMode || listener.connected();
                     return HealthCheckResponse.named("brigade-worker")
-                            .status(database && heartbeat.fresh() && listening)
+                            .status(schema.present() && database && heartbeat.fresh() && listening)
+                            .withData("schema_applied", schema.present())
                             .withData("database", database)
                             .withData("heartbeat_fresh", heartbeat.fresh())
                             .withData("listener_connected", listening)
