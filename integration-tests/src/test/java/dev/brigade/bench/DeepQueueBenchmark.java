@@ -97,6 +97,7 @@ class DeepQueueBenchmark {
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             Task task = TaskStore.claimNext(pool, claim).await().atMost(WAIT).orElseThrow();
+            TaskStore.setRunning(pool, task.id(), me).await().atMost(WAIT).orElseThrow();
             TaskBatchStore.finish(pool, me, List.of(new TaskBatchStore.Outcome(task.id(), task.reservations(),
                     TaskState.COMPLETED, null, null, TaskState.CANCELED, null, true)), false).await().atMost(WAIT);
             long start = System.nanoTime();

@@ -107,7 +107,7 @@ public final class TaskBatchStore {
         });
     }
 
-    /** Claims up to {@code limit} tasks for {@code who}; waiting ones come back running. */
+    /** Claims up to {@code limit} tasks for {@code who}; waiting ones stay waiting, held, until {@link #start}. */
     public static Uni<List<Claimed>> claim(SqlClient client, TaskStore.ClaimNext who, int limit) {
         return client.preparedQuery(TaskSql.CLAIM_BATCH)
                 .execute(Tuple.of(who.appLock(), who.workerName(), Json.write(who.versions()), limit))
@@ -171,6 +171,25 @@ public final class TaskBatchStore {
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return new UnblockStep(row.getBoolean("acquired"), row.getLong("consumed"), row.getLong("stamped"));
+                });
+    }
+
+    /** The state of one task {@link #start} was asked to start, and whether it is still held by the asker. */
+    public record StartAnswer(UUID id, TaskState state, boolean mine) {
+        public boolean started() {
+            return state == TaskState.RUNNING && mine;
+        }
+    }
+
+    /** Starts held waiting tasks (see TaskSql.START_BATCH), one statement; an answer for each id that exists. */
+    public static Uni<List<StartAnswer>> start(SqlClient client, Collection<UUID> ids, UUID me, String myName) {
+        return client.preparedQuery(TaskSql.START_BATCH)
+                .execute(Tuple.of(ids.toArray(UUID[]::new), me, myName))
+                .map(rows -> {
+                    List<StartAnswer> answers = new ArrayList<>();
+                    rows.forEach(row -> answers.add(new StartAnswer(row.getUUID("id"),
+                            TaskState.fromDb(row.getString("state")), row.getBoolean("mine"))));
+                    return answers;
                 });
     }
 

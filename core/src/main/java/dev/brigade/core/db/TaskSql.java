@@ -44,8 +44,10 @@ public final class TaskSql {
 
     /**
      * The claim, one statement for a batch: lock up to $4 claimable tasks (immediate first, then
-     * FIFO) that no other worker has locked, take them, and move the waiting ones to running in
-     * the same write (so a task's row changes once between dispatch and its outcome). SKIP LOCKED
+     * FIFO) that no other worker has locked, and take them (app_lock). A waiting task stays
+     * waiting, held, until the worker starts it ({@link #START_BATCH}, just before its handler
+     * runs): a worker that dies holding tasks it never started has them back in the queue (the
+     * app_lock is cleared with its app_status row), never failed; only a started task is. SKIP LOCKED
      * keeps workers off each other's rows without waiting, and the whole test sits in one query
      * level, so a row another worker claimed (or even finished) and committed meanwhile is
      * re-checked against all of it under the row lock. Tasks claimed together never conflict:
@@ -57,7 +59,8 @@ public final class TaskSql {
      * canceling task (to be finished canceled) and a running one (its worker went
      * missing; to be finished failed) keep their state, and the name of the process that ran
      * them stays, to say which one went missing; {@code claimed_state} is the state the claim
-     * found. $1 app_lock (me), $2 my name, $3 my versions, $4 how many at most.
+     * found. A waiting task gets my name at once (API.md: the process that holds or held it).
+     * $1 app_lock (me), $2 my name, $3 my versions, $4 how many at most.
      */
     public static final String CLAIM_BATCH = """
             WITH candidate AS (
@@ -73,12 +76,28 @@ public final class TaskSql {
                 FOR UPDATE SKIP LOCKED)
             UPDATE task
             SET app_lock = $1,
-                worker = CASE WHEN task.started_at IS NULL THEN $2 ELSE task.worker END,
-                state = CASE WHEN task.state = 'waiting' THEN 'running' ELSE task.state END,
-                started_at = CASE WHEN task.state = 'waiting' THEN clock_timestamp() ELSE task.started_at END
+                worker = CASE WHEN task.started_at IS NULL THEN $2 ELSE task.worker END
             FROM candidate
             WHERE task.id = candidate.id
             RETURNING candidate.claimed_state,\s""" + COLUMNS_WITH_ARGS;
+
+    /**
+     * waiting → running for a batch of claimed tasks this worker is about to hand a handler slot,
+     * one statement, before any of their handlers runs (so that a started task is one the
+     * database knows started: a worker that dies afterwards has it failed, never run twice).
+     * Returns each id asked for with the state it is in now ({@code running} once started here)
+     * and whether it is still mine: a task canceled while queued is {@code canceling} and was not
+     * started. $1 ids, $2 app_lock (me), $3 my name.
+     */
+    public static final String START_BATCH = """
+            WITH started AS (
+                UPDATE task SET state = 'running', worker = $3, started_at = clock_timestamp()
+                WHERE id = ANY ($1::uuid[]) AND app_lock = $2 AND state = 'waiting'
+                RETURNING id, started_at)
+            SELECT t.id, CASE WHEN s.id IS NULL THEN t.state ELSE 'running' END AS state,
+                   s.id IS NOT NULL OR t.app_lock IS NOT DISTINCT FROM $2 AS mine
+            FROM task t LEFT JOIN started s ON s.id = t.id
+            WHERE t.id = ANY ($1::uuid[])""";
 
     /**
      * waiting → running, by the holder, for a process that claims one task by itself (the
@@ -117,18 +136,16 @@ public final class TaskSql {
 
     /**
      * Gives back a task this process claimed and queued but never started (it waited too long
-     * for a handler slot, or the worker is stopping): its start is undone and it is let go, in
-     * its FIFO place, for any worker to take (a canceling one to finish canceled), and
-     * {@code handle} tells the others. $1 id, $2 app_lock (me), $3/$4 the handle notification.
-     * No row: the task was no longer mine.
+     * for a handler slot, or the worker is stopping): it is let go, still waiting in its FIFO
+     * place, for any worker to take (a canceling one to finish canceled), and {@code handle}
+     * tells the others. A started (running) task is never given back. $1 id, $2 app_lock (me),
+     * $3/$4 the handle notification. No row: the task was no longer mine.
      */
     public static final String GIVE_BACK = """
             WITH given AS (
                 UPDATE task
-                SET app_lock = NULL,
-                    state = CASE WHEN state = 'running' THEN 'waiting' ELSE state END,
-                    started_at = NULL
-                WHERE id = $1 AND app_lock = $2 AND state IN ('running', 'canceling')
+                SET app_lock = NULL
+                WHERE id = $1 AND app_lock = $2 AND state IN ('waiting', 'canceling')
                 RETURNING id)
             SELECT id, pg_notify($3, $4) FROM given""";
 
@@ -150,18 +167,23 @@ public final class TaskSql {
 
     /**
      * A worker about to exit at once (a handler ignored its cancel, or shutdown ran out of grace)
-     * records every task it holds final but keeps app_lock and the reservation rows: the
+     * records every task it started final but keeps app_lock and the reservation rows: the
      * resources stay taken until the janitor has removed this process's row, after it is gone,
-     * so no handler outlives its reservation. Canceling tasks end canceled, the others failed.
-     * $1 app_lock (me), $2 error for the failed ones. Returns the ids and states written.
+     * so no handler outlives its reservation. Canceling tasks end canceled, the running ones
+     * failed. Tasks it holds but never started (still waiting) are let go, for any worker: no
+     * handler of theirs ran. $1 app_lock (me), $2 error for the failed ones. Returns the ids and
+     * states written.
      */
     public static final String FINISH_ALL_BEFORE_EXIT = """
-            WITH finished AS (
+            WITH released AS (
+                UPDATE task SET app_lock = NULL
+                WHERE app_lock = $1 AND state = 'waiting'),
+            finished AS (
                 UPDATE task
                 SET state = CASE WHEN state = 'canceling' THEN 'canceled' ELSE 'failed' END,
                     error = CASE WHEN state = 'canceling' THEN NULL ELSE $2::text::jsonb END,
                     finished_at = clock_timestamp()
-                WHERE app_lock = $1 AND state IN ('waiting', 'running', 'canceling')
+                WHERE app_lock = $1 AND state IN ('running', 'canceling')
                 RETURNING id, state),
             reports AS (
                 UPDATE progress_report SET state = finished.state

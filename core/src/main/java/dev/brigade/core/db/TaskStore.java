@@ -62,7 +62,7 @@ public final class TaskStore {
                 .map(rows -> ids(rows, "id"));
     }
 
-    /** Claims one task (see TaskBatchStore.claim); a waiting one comes back running. */
+    /** Claims one task (see TaskBatchStore.claim); a waiting one stays waiting, held, until {@link #setRunning}. */
     public static Uni<Optional<Task>> claimNext(SqlClient client, ClaimNext claim) {
         return TaskBatchStore.claim(client, claim, 1)
                 .map(claimed -> claimed.stream().findFirst().map(TaskBatchStore.Claimed::task));
@@ -89,7 +89,7 @@ public final class TaskStore {
                 .map(result -> result.finished().stream().findFirst().map(TaskBatchStore.Finished::state));
     }
 
-    /** Records every task I hold final, keeping lock and reservations (see TaskSql.FINISH_ALL_BEFORE_EXIT). */
+    /** Records every task I started final, keeping lock and reservations, and lets go of the others (see TaskSql.FINISH_ALL_BEFORE_EXIT). */
     public static Uni<List<UUID>> finishAllBeforeExit(SqlClient client, UUID appLock, JsonNode error) {
         return client.preparedQuery(TaskSql.FINISH_ALL_BEFORE_EXIT).execute(Tuple.of(appLock, Json.write(error)))
                 .map(rows -> ids(rows, "id"));

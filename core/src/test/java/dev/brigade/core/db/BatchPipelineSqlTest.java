@@ -33,6 +33,14 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         return TaskBatchStore.claim(pool, new TaskStore.ClaimNext(me, "test@host", Map.of()), limit).await().atMost(WAIT);
     }
 
+    private List<TaskBatchStore.StartAnswer> start(List<UUID> ids) {
+        return TaskBatchStore.start(pool, ids, me, "test@host").await().atMost(WAIT);
+    }
+
+    private List<UUID> idsOf(List<TaskBatchStore.Claimed> claimed) {
+        return claimed.stream().map(c -> c.task().id()).toList();
+    }
+
     private TaskBatchStore.FinishResult finish(List<TaskBatchStore.Outcome> outcomes) {
         return TaskBatchStore.finish(pool, me, outcomes, false).await().atMost(WAIT);
     }
@@ -72,7 +80,7 @@ class BatchPipelineSqlTest extends SqlTestSupport {
     }
 
     @Test
-    void aBatchClaimTakesUpToItsLimitInFifoOrderAndSetsThemRunning() {
+    void aBatchClaimTakesUpToItsLimitInFifoOrderAndHoldsThemWaitingUntilStarted() {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ids.add(dispatch(List.of(), List.of()));
@@ -82,8 +90,9 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         assertThat(first.stream().map(c -> c.task().id()).collect(Collectors.toSet())).isEqualTo(Set.copyOf(ids.subList(0, 3)));
         for (TaskBatchStore.Claimed c : first) {
             assertThat(c.claimedState()).isEqualTo(TaskState.WAITING);
-            assertThat(c.task().state()).isEqualTo(TaskState.RUNNING);
-            assertThat(c.task().startedAt()).isAfterOrEqualTo(c.task().unblockedAt());
+            assertThat(c.task().state()).as("held, not started: a worker dying now has it back in the queue")
+                    .isEqualTo(TaskState.WAITING);
+            assertThat(c.task().startedAt()).isNull();
             assertThat(c.task().appLock()).isEqualTo(me);
         }
         for (UUID untouched : ids.subList(3, 5)) {
@@ -95,14 +104,69 @@ class BatchPipelineSqlTest extends SqlTestSupport {
     }
 
     @Test
+    void aBatchStartMovesHeldWaitingTasksToRunningAndLeavesTheCanceledAndOthersTasksAlone() {
+        UUID started = dispatch(List.of(), List.of());
+        UUID canceledWhileQueued = dispatch(List.of(), List.of());
+        UUID othersTask = dispatch(List.of(), List.of());
+        claimBatch(2);
+        UUID other = register("worker");
+        TaskBatchStore.claim(pool, new TaskStore.ClaimNext(other, "other@host", Map.of()), 1).await().atMost(WAIT);
+        pool.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(canceledWhileQueued)).await().atMost(WAIT);
+
+        Map<UUID, TaskBatchStore.StartAnswer> answers = start(List.of(started, canceledWhileQueued, othersTask)).stream()
+                .collect(Collectors.toMap(TaskBatchStore.StartAnswer::id, a -> a));
+
+        assertThat(answers.get(started).started()).isTrue();
+        assertThat(task(started).state()).isEqualTo(TaskState.RUNNING);
+        assertThat(task(started).worker()).isEqualTo("test@host");
+        assertThat(task(started).startedAt()).isAfterOrEqualTo(task(started).unblockedAt());
+        assertThat(answers.get(canceledWhileQueued).started()).isFalse();
+        assertThat(answers.get(canceledWhileQueued).state()).isEqualTo(TaskState.CANCELING);
+        assertThat(answers.get(canceledWhileQueued).mine()).isTrue();
+        assertThat(task(canceledWhileQueued).startedAt()).as("its handler must not run").isNull();
+        assertThat(answers.get(othersTask).mine()).isFalse();
+        assertThat(task(othersTask).state()).isEqualTo(TaskState.WAITING);
+        assertThat(task(othersTask).appLock()).isEqualTo(other);
+        OffsetDateTime startedAt = task(started).startedAt();
+        assertThat(start(List.of(started)).getFirst().started())
+                .as("a retry after a lost reply finds its own start").isTrue();
+        assertThat(task(started).startedAt()).as("and changes nothing").isEqualTo(startedAt);
+    }
+
+    @Test
+    void aWorkerThatGoesMissingHasItsHeldButUnstartedTasksBackInTheQueue() {
+        UUID started = dispatch(List.of("A"), List.of());
+        UUID queued = dispatch(List.of("B"), List.of());
+        UUID dying = register("worker");
+        List<TaskBatchStore.Claimed> held = TaskBatchStore.claim(pool,
+                new TaskStore.ClaimNext(dying, "dying@host", Map.of()), 2).await().atMost(WAIT);
+        assertThat(held).hasSize(2);
+        TaskBatchStore.start(pool, List.of(started), dying, "dying@host").await().atMost(WAIT);
+
+        pool.preparedQuery(AppStatusSql.DEREGISTER).execute(Tuple.of(dying)).await().atMost(WAIT); // what the reap does
+
+        assertThat(task(queued).state()).isEqualTo(TaskState.WAITING);
+        assertThat(task(queued).appLock()).isNull();
+        List<TaskBatchStore.Claimed> next = claimBatch(5);
+        assertThat(next).extracting(TaskBatchStore.Claimed::claimedState)
+                .as("the started one is finished failed by whoever claims it, the queued one runs")
+                .containsExactlyInAnyOrder(TaskState.RUNNING, TaskState.WAITING);
+        assertThat(next).filteredOn(c -> c.claimedState() == TaskState.WAITING).extracting(c -> c.task().id())
+                .containsExactly(queued);
+    }
+
+    @Test
     void aBatchFinishWritesEachOutcomeAndLeavesTasksHeldByOthersAlone() {
         UUID done = dispatch(List.of("A"), List.of());
         UUID canceled = dispatch(List.of("B"), List.of());
         UUID neverRan = dispatch(List.of("C"), List.of());
         UUID othersTask = dispatch(List.of("D"), List.of());
         List<TaskBatchStore.Claimed> mine = claimBatch(3);
+        start(List.of(done, canceled));
         UUID other = register("worker");
-        TaskBatchStore.claim(pool, new TaskStore.ClaimNext(other, "other@host", Map.of()), 1).await().atMost(WAIT);
+        List<TaskBatchStore.Claimed> others = TaskBatchStore.claim(pool,
+                new TaskStore.ClaimNext(other, "other@host", Map.of()), 1).await().atMost(WAIT);
+        TaskBatchStore.start(pool, idsOf(others), other, "other@host").await().atMost(WAIT);
         pool.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(canceled)).await().atMost(WAIT);
         Map<UUID, Task> claimed = mine.stream().collect(Collectors.toMap(c -> c.task().id(), TaskBatchStore.Claimed::task));
 
@@ -181,7 +245,7 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         UUID lost = dispatch(List.of(), List.of());
         UUID kept = dispatch(List.of(), List.of());
         UUID takenOver = dispatch(List.of(), List.of());
-        claimBatch(2);
+        start(idsOf(claimBatch(2)));
         // a task an earlier process of the same name started, taken over by this one
         pool.preparedQuery("UPDATE task SET state = 'running', started_at = now() - interval '1 hour', worker = 'test@host', "
                 + "unblocked_at = now() - interval '2 hours', app_lock = $1 WHERE id = $2").execute(Tuple.of(me, takenOver))

@@ -112,6 +112,8 @@ class ConcurrentReservationTest extends SqlTestSupport {
                 }
                 continue;
             }
+            TaskBatchStore.start(pool, claimed.stream().map(c -> c.task().id()).toList(), worker, "test@host")
+                    .await().atMost(WAIT);
             List<TaskBatchStore.Outcome> outcomes = claimed.stream().map(c -> new TaskBatchStore.Outcome(c.task().id(),
                     c.task().reservations(), TaskState.COMPLETED, null, null, TaskState.CANCELED, null, true)).toList();
             TaskBatchStore.FinishResult written = TaskBatchStore.finish(pool, worker, outcomes, false).await().atMost(WAIT);

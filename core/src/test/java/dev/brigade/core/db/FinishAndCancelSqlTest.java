@@ -6,6 +6,7 @@ import dev.brigade.core.task.TaskState;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -93,12 +94,16 @@ class FinishAndCancelSqlTest extends SqlTestSupport {
     }
 
     @Test
-    void beforeExitEveryHeldTaskIsRecordedFinalButKeepsItsLockAndReservations() {
+    void beforeExitEveryStartedTaskIsRecordedFinalButKeepsItsLockAndReservations() {
         UUID canceled = dispatch(List.of("E1"), List.of());
         UUID aborted = dispatch(List.of("E2"), List.of());
-        UUID other = dispatch(List.of("E3"), List.of());
+        UUID queued = dispatch(List.of("E3"), List.of());
+        UUID other = dispatch(List.of("E4"), List.of());
         claim();
         claim();
+        // held in the local queue, never started
+        TaskBatchStore.claim(pool, new TaskStore.ClaimNext(me, "test@host", Map.of()), 1).await().atMost(WAIT);
+        assertThat(task(queued).appLock()).isEqualTo(me);
         TaskStore.setRunning(pool, canceled, me).await().atMost(WAIT).orElseThrow();
         TaskStore.setRunning(pool, aborted, me).await().atMost(WAIT).orElseThrow();
         TaskStore.requestCancel(pool, canceled).await().atMost(WAIT);
@@ -110,6 +115,8 @@ class FinishAndCancelSqlTest extends SqlTestSupport {
         assertThat(task(aborted).error().get("description").asText()).isEqualTo("aborted during worker shutdown");
         assertThat(task(aborted).appLock()).isEqualTo(me);
         assertThat(task(other).state()).isEqualTo(TaskState.WAITING);
+        assertThat(task(queued).state()).as("it never started: not failed").isEqualTo(TaskState.WAITING);
+        assertThat(task(queued).appLock()).as("let go at once, for any worker").isNull();
         assertThat(count("SELECT count(*) FROM task_reservation WHERE resource IN ('E1', 'E2')")).isEqualTo(2);
         // nothing is swept while the halted process's row exists
         assertThat(TaskStore.finalWithReservations(pool, 10).await().atMost(WAIT)).isEmpty();

@@ -71,9 +71,13 @@ abstract class SqlTestSupport {
         return task(id).unblockedAt() != null;
     }
 
+    /** Claims one task and, when it was waiting, starts it, as a worker does once it has a slot for it. */
     Optional<Task> claim(UUID who, Map<String, String> versions) {
-        return TaskStore.claimNext(pool, new TaskStore.ClaimNext(who, "test@host", versions))
+        Optional<Task> claimed = TaskStore.claimNext(pool, new TaskStore.ClaimNext(who, "test@host", versions))
                 .await().atMost(WAIT);
+        claimed.filter(t -> t.state() == TaskState.WAITING).ifPresent(t ->
+                TaskBatchStore.start(pool, List.of(t.id()), who, "test@host").await().atMost(WAIT));
+        return claimed.map(t -> TaskStore.findByIdWithArgs(pool, t.id()).await().atMost(WAIT).orElseThrow());
     }
 
     Optional<Task> claim() {

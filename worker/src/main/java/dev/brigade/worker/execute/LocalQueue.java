@@ -1,6 +1,7 @@
 package dev.brigade.worker.execute;
 
 import dev.brigade.core.db.TaskBatchStore;
+import dev.brigade.core.task.TaskState;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
@@ -10,7 +11,10 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +33,8 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class LocalQueue {
     private static final Logger LOG = Logger.getLogger(LocalQueue.class);
+    /** The longest a start waits for more slots to free up (see takeThoseWithASlotSoon). */
+    private static final Duration MAX_GATHER = Duration.ofMillis(2);
 
     private final Pool pool;
     private final WorkerIdentity identity;
@@ -40,6 +46,8 @@ public class LocalQueue {
     private final LinkedBlockingQueue<TaskExecution> waiting = new LinkedBlockingQueue<>();
     /** A moving average of handler run times (nanoseconds), -1 until a handler has run. */
     private final AtomicLong handlerNanos = new AtomicLong(-1);
+    /** A moving average of START_BATCH round trips (nanoseconds), 0 until one was made. */
+    private final AtomicLong startNanos = new AtomicLong();
     /** No local queue before this time (System.nanoTime). */
     private volatile long noQueueUntil = System.nanoTime();
     private volatile boolean stopping;
@@ -95,6 +103,12 @@ public class LocalQueue {
         queued.forEach(execution -> giveBack(execution, "this worker is stopping"));
     }
 
+    /**
+     * Waits for the next task's slot, takes every other queued task that has a free slot now, and
+     * starts them together: one statement moves them to running (TaskSql.START_BATCH), then their
+     * handlers run. While that statement is on its way more slots free up, so the batches grow
+     * with the load by themselves.
+     */
     private void startInOrder(Consumer<TaskExecution> onSlot) {
         while (true) {
             TaskExecution next;
@@ -103,6 +117,7 @@ public class LocalQueue {
             } catch (InterruptedException e) {
                 return;
             }
+            List<TaskExecution> batch = new ArrayList<>();
             try {
                 long left = next.queuedAt() + wait.toNanos() - System.nanoTime();
                 boolean slot = slots.tryAcquire(Math.max(left, 0), TimeUnit.NANOSECONDS);
@@ -113,12 +128,67 @@ public class LocalQueue {
                     giveBack(next, stopping ? "this worker is stopping" : "it waited " + wait + " for a slot");
                     continue;
                 }
-                onSlot.accept(next);
+                batch.add(next);
+                takeThoseWithASlotSoon(batch);
+                startTogether(batch, onSlot);
             } catch (InterruptedException e) {
-                giveBack(next, "this worker is stopping");
+                batch.forEach(execution -> giveBack(execution, "this worker is stopping"));
                 return;
             } catch (RuntimeException e) {
-                LOG.errorf(e, "could not start task %s; it stays held until this worker is gone", next.taskId());
+                LOG.errorf(e, "could not start tasks %s; they stay held until this worker is gone",
+                        batch.stream().map(TaskExecution::taskId).toList());
+            }
+        }
+    }
+
+    /**
+     * Adds to the batch the queued tasks that get a slot within one start's round trip (the
+     * moving average of the last ones, at most {@link #MAX_GATHER}). Without this wait the
+     * batches of short tasks never grow: a batch's handlers end before the next start returns
+     * and free the slots one by one, so each start would take the one or two slots freed since
+     * the last. A long task pays at most one round trip more before its handler starts.
+     */
+    private void takeThoseWithASlotSoon(List<TaskExecution> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.min(startNanos.get(), MAX_GATHER.toNanos());
+        while (batch.size() < concurrency) {
+            long left = deadline - System.nanoTime();
+            if (!slots.tryAcquire(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
+                return;
+            }
+            TaskExecution more = waiting.poll(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+            if (more == null) {
+                slots.release();
+                return;
+            }
+            batch.add(more);
+        }
+    }
+
+    /**
+     * Started ones get their slot; one canceled while queued runs no handler (it is finished
+     * canceled by the same path as a cancel that came after the start); one no longer held by
+     * this worker (its row was reaped) is dropped.
+     */
+    private void startTogether(List<TaskExecution> batch, Consumer<TaskExecution> onSlot) {
+        List<UUID> ids = batch.stream().map(TaskExecution::taskId).toList();
+        Map<UUID, TaskBatchStore.StartAnswer> answers = new HashMap<>();
+        long sent = System.nanoTime();
+        Db.awaitUntilDone("starting tasks " + ids, () -> TaskBatchStore.start(pool, ids, identity.id(), identity.name()))
+                .forEach(answer -> answers.put(answer.id(), answer));
+        long took = System.nanoTime() - sent;
+        startNanos.accumulateAndGet(took, (avg, sample) -> avg == 0 ? sample : avg - avg / 8 + sample / 8);
+        for (TaskExecution execution : batch) {
+            TaskBatchStore.StartAnswer answer = answers.get(execution.taskId());
+            if (answer != null && answer.started()) {
+                onSlot.accept(execution);
+            } else if (answer != null && answer.mine() && answer.state() == TaskState.CANCELING) {
+                execution.requestCancel();
+                onSlot.accept(execution);
+            } else {
+                LOG.warnf("task %s is no longer this worker's (%s); not started", execution.taskId(),
+                        answer == null ? "deleted" : answer.state().dbName());
+                slots.release();
+                held.remove(execution.taskId());
             }
         }
     }
