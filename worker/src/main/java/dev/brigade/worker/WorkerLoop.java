@@ -165,7 +165,16 @@ public class WorkerLoop {
             if (!intakeOpen) {
                 return false;
             }
-            List<TaskBatchStore.Claimed> claimed = claimer.claim(room);
+            // slots free now, with nothing queued, let the claim start its first tasks itself
+            int reserved = localQueue.reserveForClaim(room);
+            List<TaskBatchStore.Claimed> claimed;
+            try {
+                claimed = claimer.claim(room, reserved);
+            } catch (RuntimeException e) {
+                localQueue.releaseReserved(reserved);
+                throw e;
+            }
+            localQueue.releaseReserved(reserved - (int) claimed.stream().filter(TaskBatchStore.Claimed::started).count());
             if (claimed.size() == room) {
                 workHint.set(true);
             }

@@ -33,8 +33,11 @@ public final class TaskBatchStore {
     public record DispatchedRow(UUID id, OffsetDateTime createdAt, OffsetDateTime unblockedAt) {
     }
 
-    /** A claimed task, with the state the claim found it in (a waiting one is now running). */
-    public record Claimed(Task task, TaskState claimedState) {
+    /**
+     * A claimed task, with the state the claim found it in, and whether the claim started it
+     * (then it is running and its handler must run now; else a waiting one is held, not started).
+     */
+    public record Claimed(Task task, TaskState claimedState, boolean started) {
     }
 
     /**
@@ -109,12 +112,22 @@ public final class TaskBatchStore {
 
     /** Claims up to {@code limit} tasks for {@code who}; waiting ones stay waiting, held, until {@link #start}. */
     public static Uni<List<Claimed>> claim(SqlClient client, TaskStore.ClaimNext who, int limit) {
+        return claim(client, who, limit, 0);
+    }
+
+    /**
+     * Claims up to {@code limit} tasks for {@code who} and starts the first {@code startNow}
+     * waiting ones in the same statement (the caller has a handler slot for each); the other
+     * waiting ones stay waiting, held, until {@link #start}.
+     */
+    public static Uni<List<Claimed>> claim(SqlClient client, TaskStore.ClaimNext who, int limit, int startNow) {
         return client.preparedQuery(TaskSql.CLAIM_BATCH)
-                .execute(Tuple.of(who.appLock(), who.workerName(), Json.write(who.versions()), limit))
+                .execute(Tuple.of(who.appLock(), who.workerName(), Json.write(who.versions()), limit, startNow))
                 .map(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
                     for (Row row : rows) {
-                        claimed.add(new Claimed(TaskRows.map(row), TaskState.fromDb(row.getString("claimed_state"))));
+                        claimed.add(new Claimed(TaskRows.map(row), TaskState.fromDb(row.getString("claimed_state")),
+                                row.getBoolean("start_now")));
                     }
                     return claimed;
                 });

@@ -44,10 +44,12 @@ public final class TaskSql {
 
     /**
      * The claim, one statement for a batch: lock up to $4 claimable tasks (immediate first, then
-     * FIFO) that no other worker has locked, and take them (app_lock). A waiting task stays
-     * waiting, held, until the worker starts it ({@link #START_BATCH}, just before its handler
-     * runs): a worker that dies holding tasks it never started has them back in the queue (the
-     * app_lock is cleared with its app_status row), never failed; only a started task is. SKIP LOCKED
+     * FIFO) that no other worker has locked, and take them (app_lock). The first $5 waiting ones
+     * (the worker has a handler slot free for each, and nothing queued) are started in the same
+     * write; the others stay waiting, held, until the worker starts them ({@link #START_BATCH},
+     * just before their handlers run): a worker that dies holding tasks it never started has
+     * them back in the queue (the app_lock is cleared with its app_status row), never failed;
+     * only a started task is. SKIP LOCKED
      * keeps workers off each other's rows without waiting, and the whole test sits in one query
      * level, so a row another worker claimed (or even finished) and committed meanwhile is
      * re-checked against all of it under the row lock. Tasks claimed together never conflict:
@@ -59,12 +61,13 @@ public final class TaskSql {
      * canceling task (to be finished canceled) and a running one (its worker went
      * missing; to be finished failed) keep their state, and the name of the process that ran
      * them stays, to say which one went missing; {@code claimed_state} is the state the claim
-     * found. A waiting task gets my name at once (API.md: the process that holds or held it).
-     * $1 app_lock (me), $2 my name, $3 my versions, $4 how many at most.
+     * found. A waiting task gets my name at once (API.md: the process that holds or held it);
+     * {@code start_now} says which were started. $1 app_lock (me), $2 my name, $3 my versions,
+     * $4 how many at most, $5 how many of the waiting ones to start.
      */
     public static final String CLAIM_BATCH = """
             WITH candidate AS (
-                SELECT id, state AS claimed_state
+                SELECT id, state AS claimed_state, immediate, created_at
                 FROM task
                 WHERE state IN ('waiting', 'running', 'canceling')
                   AND unblocked_at IS NOT NULL
@@ -73,13 +76,20 @@ public final class TaskSql {
                        OR brigade_versions_satisfied(versions, $3::text::jsonb))
                 ORDER BY immediate DESC, created_at, id
                 LIMIT $4
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED),
+            ranked AS (
+                SELECT id, claimed_state,
+                       claimed_state = 'waiting' AND row_number() OVER (
+                           PARTITION BY claimed_state = 'waiting' ORDER BY immediate DESC, created_at, id) <= $5 AS start_now
+                FROM candidate)
             UPDATE task
             SET app_lock = $1,
-                worker = CASE WHEN task.started_at IS NULL THEN $2 ELSE task.worker END
-            FROM candidate
-            WHERE task.id = candidate.id
-            RETURNING candidate.claimed_state,\s""" + COLUMNS_WITH_ARGS;
+                worker = CASE WHEN task.started_at IS NULL THEN $2 ELSE task.worker END,
+                state = CASE WHEN ranked.start_now THEN 'running' ELSE task.state END,
+                started_at = CASE WHEN ranked.start_now THEN clock_timestamp() ELSE task.started_at END
+            FROM ranked
+            WHERE task.id = ranked.id
+            RETURNING ranked.claimed_state, ranked.start_now,\s""" + COLUMNS_WITH_ARGS;
 
     /**
      * waiting → running for a batch of claimed tasks this worker is about to hand a handler slot,

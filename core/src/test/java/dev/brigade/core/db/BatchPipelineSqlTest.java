@@ -104,6 +104,36 @@ class BatchPipelineSqlTest extends SqlTestSupport {
     }
 
     @Test
+    void aClaimStartsAsManyOfItsFirstWaitingTasksAsItWasToldAndHoldsTheRest() {
+        UUID canceling = dispatch(List.of(), List.of());
+        List<UUID> waiting = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            waiting.add(dispatch(List.of(), List.of()));
+        }
+        pool.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(canceling)).await().atMost(WAIT);
+
+        List<TaskBatchStore.Claimed> claimed = TaskBatchStore.claim(pool,
+                new TaskStore.ClaimNext(me, "test@host", Map.of()), 5, 2).await().atMost(WAIT);
+
+        assertThat(claimed).hasSize(5);
+        assertThat(claimed).filteredOn(TaskBatchStore.Claimed::started).extracting(c -> c.task().id())
+                .as("the two oldest waiting ones; the canceling one takes no slot")
+                .containsExactlyInAnyOrderElementsOf(waiting.subList(0, 2));
+        for (UUID id : waiting.subList(0, 2)) {
+            assertThat(task(id).state()).isEqualTo(TaskState.RUNNING);
+            assertThat(task(id).startedAt()).isNotNull();
+            assertThat(task(id).worker()).isEqualTo("test@host");
+        }
+        for (UUID id : waiting.subList(2, 4)) {
+            assertThat(task(id).state()).isEqualTo(TaskState.WAITING);
+            assertThat(task(id).startedAt()).isNull();
+            assertThat(task(id).appLock()).isEqualTo(me);
+        }
+        assertThat(task(canceling).state()).isEqualTo(TaskState.CANCELING);
+        assertThat(task(canceling).appLock()).isEqualTo(me);
+    }
+
+    @Test
     void aBatchStartMovesHeldWaitingTasksToRunningAndLeavesTheCanceledAndOthersTasksAlone() {
         UUID started = dispatch(List.of(), List.of());
         UUID canceledWhileQueued = dispatch(List.of(), List.of());

@@ -14,8 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * Claims up to a number of tasks this worker may take (TaskSql.CLAIM_BATCH): one statement, no
- * transaction held; the waiting ones come back running. Returned in claim order (immediate
- * first, then FIFO), the order they are started in.
+ * transaction held; the first waiting ones, as many as it has slots reserved for, come back
+ * started, the others held. Returned in claim order (immediate first, then FIFO), the order they
+ * are started in.
  */
 @ApplicationScoped
 public class TaskClaimer {
@@ -34,8 +35,8 @@ public class TaskClaimer {
         this.claim = new TaskStore.ClaimNext(identity.id(), identity.name(), identity.versions());
     }
 
-    public List<TaskBatchStore.Claimed> claim(int limit) {
+    public List<TaskBatchStore.Claimed> claim(int limit, int startNow) {
         return metrics.claimTimer().record((Supplier<List<TaskBatchStore.Claimed>>) () -> Db
-                .await(TaskBatchStore.claim(pool, claim, limit)).stream().sorted(CLAIM_ORDER).toList());
+                .await(TaskBatchStore.claim(pool, claim, limit, startNow)).stream().sorted(CLAIM_ORDER).toList());
     }
 }

@@ -52,6 +52,7 @@ public class LocalQueue {
     private volatile long noQueueUntil = System.nanoTime();
     private volatile boolean stopping;
     private Thread starter;
+    private volatile Consumer<TaskExecution> onSlot;
 
     public LocalQueue(Pool pool, WorkerIdentity identity, HeldTasks held, WorkerConfig config) {
         this.pool = pool;
@@ -65,6 +66,7 @@ public class LocalQueue {
 
     /** Starts the starter: each queued task, in order, is given to {@code onSlot} once it has a slot. */
     synchronized void start(Consumer<TaskExecution> onSlot) {
+        this.onSlot = onSlot;
         if (starter == null) {
             starter = Thread.ofPlatform().name("brigade-task-starter").daemon().start(() -> startInOrder(onSlot));
         }
@@ -72,6 +74,34 @@ public class LocalQueue {
 
     void enqueue(TaskExecution execution) {
         waiting.add(execution);
+    }
+
+    /**
+     * For a claim about to be made: takes up to {@code limit} free handler slots, for the claim
+     * to start that many of its tasks in its own statement (TaskSql.CLAIM_BATCH), but only when
+     * nothing is queued (a queued task was claimed earlier and starts first). The claiming thread
+     * gives back what its claim did not use ({@link #releaseReserved}).
+     */
+    public int reserveForClaim(int limit) {
+        if (stopping || !waiting.isEmpty()) {
+            return 0;
+        }
+        int reserved = 0;
+        while (reserved < limit && slots.tryAcquire()) {
+            reserved++;
+        }
+        return reserved;
+    }
+
+    public void releaseReserved(int unused) {
+        if (unused > 0) {
+            slots.release(unused);
+        }
+    }
+
+    /** A task the claim started on a slot reserved for it: its handler runs now. */
+    void runStarted(TaskExecution execution) {
+        onSlot.accept(execution);
     }
 
     /** A handler returned: its slot is free, and its run time counts for the queue's size. */
@@ -146,16 +176,17 @@ public class LocalQueue {
      * moving average of the last ones, at most {@link #MAX_GATHER}). Without this wait the
      * batches of short tasks never grow: a batch's handlers end before the next start returns
      * and free the slots one by one, so each start would take the one or two slots freed since
-     * the last. A long task pays at most one round trip more before its handler starts.
+     * the last. It waits for slots only, never for tasks to be queued; a long task pays at most
+     * one round trip more before its handler starts.
      */
     private void takeThoseWithASlotSoon(List<TaskExecution> batch) throws InterruptedException {
         long deadline = System.nanoTime() + Math.min(startNanos.get(), MAX_GATHER.toNanos());
-        while (batch.size() < concurrency) {
+        while (batch.size() < concurrency && !waiting.isEmpty()) {
             long left = deadline - System.nanoTime();
             if (!slots.tryAcquire(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
                 return;
             }
-            TaskExecution more = waiting.poll(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+            TaskExecution more = waiting.poll();
             if (more == null) {
                 slots.release();
                 return;

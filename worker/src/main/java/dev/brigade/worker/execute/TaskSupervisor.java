@@ -81,7 +81,13 @@ public class TaskSupervisor {
         switch (claimed.claimedState()) {
             case CANCELING -> finishCanceling(execution);
             case RUNNING -> abandoned(execution);
-            case WAITING -> localQueue.enqueue(execution);
+            case WAITING -> {
+                if (claimed.started()) {
+                    localQueue.runStarted(execution);
+                } else {
+                    localQueue.enqueue(execution);
+                }
+            }
             default -> {
                 LOG.warnf("claimed task %s in state %s; left held until this worker is gone", task.id(), claimed.claimedState());
                 held.remove(task.id());
