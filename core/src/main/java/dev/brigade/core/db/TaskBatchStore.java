@@ -15,8 +15,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -194,15 +196,27 @@ public final class TaskBatchStore {
         }
     }
 
-    /** Starts held waiting tasks (see TaskSql.START_BATCH), one statement; an answer for each id that exists. */
+    /**
+     * Starts held waiting tasks (see TaskSql.START_BATCH): one statement when all of them start,
+     * a second one to read the others' state; an answer for each id that exists.
+     */
     public static Uni<List<StartAnswer>> start(SqlClient client, Collection<UUID> ids, UUID me, String myName) {
         return client.preparedQuery(TaskSql.START_BATCH)
                 .execute(Tuple.of(ids.toArray(UUID[]::new), me, myName))
-                .map(rows -> {
+                .chain(rows -> {
                     List<StartAnswer> answers = new ArrayList<>();
-                    rows.forEach(row -> answers.add(new StartAnswer(row.getUUID("id"),
-                            TaskState.fromDb(row.getString("state")), row.getBoolean("mine"))));
-                    return answers;
+                    rows.forEach(row -> answers.add(new StartAnswer(row.getUUID("id"), TaskState.RUNNING, true)));
+                    if (answers.size() == ids.size()) {
+                        return Uni.createFrom().item(answers);
+                    }
+                    Set<UUID> started = new HashSet<>();
+                    answers.forEach(a -> started.add(a.id()));
+                    UUID[] others = ids.stream().filter(id -> !started.contains(id)).toArray(UUID[]::new);
+                    return client.preparedQuery(TaskSql.SELECT_HOLD).execute(Tuple.of(others, me)).map(held -> {
+                        held.forEach(row -> answers.add(new StartAnswer(row.getUUID("id"),
+                                TaskState.fromDb(row.getString("state")), row.getBoolean("mine"))));
+                        return answers;
+                    });
                 });
     }
 

@@ -95,19 +95,19 @@ public final class TaskSql {
      * waiting → running for a batch of claimed tasks this worker is about to hand a handler slot,
      * one statement, before any of their handlers runs (so that a started task is one the
      * database knows started: a worker that dies afterwards has it failed, never run twice).
-     * Returns each id asked for with the state it is in now ({@code running} once started here)
-     * and whether it is still mine: a task canceled while queued is {@code canceling} and was not
-     * started. $1 ids, $2 app_lock (me), $3 my name.
+     * Returns the ids started; one asked for and not returned was canceled while queued (it is
+     * {@code canceling}, see {@link #SELECT_HOLD}) or is no longer mine. A retry after a lost
+     * reply returns nothing for the ones its first attempt started. $1 ids, $2 app_lock (me),
+     * $3 my name.
      */
     public static final String START_BATCH = """
-            WITH started AS (
-                UPDATE task SET state = 'running', worker = $3, started_at = clock_timestamp()
-                WHERE id = ANY ($1::uuid[]) AND app_lock = $2 AND state = 'waiting'
-                RETURNING id, started_at)
-            SELECT t.id, CASE WHEN s.id IS NULL THEN t.state ELSE 'running' END AS state,
-                   s.id IS NOT NULL OR t.app_lock IS NOT DISTINCT FROM $2 AS mine
-            FROM task t LEFT JOIN started s ON s.id = t.id
-            WHERE t.id = ANY ($1::uuid[])""";
+            UPDATE task SET state = 'running', worker = $3, started_at = clock_timestamp()
+            WHERE id = ANY ($1::uuid[]) AND app_lock = $2 AND state = 'waiting'
+            RETURNING id""";
+
+    /** The state of tasks a start did not start, and whether I still hold them. $1 ids, $2 app_lock (me). */
+    public static final String SELECT_HOLD = """
+            SELECT id, state, app_lock IS NOT DISTINCT FROM $2 AS mine FROM task WHERE id = ANY ($1::uuid[])""";
 
     /**
      * waiting → running, by the holder, for a process that claims one task by itself (the

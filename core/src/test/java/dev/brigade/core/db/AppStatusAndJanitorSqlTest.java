@@ -4,6 +4,7 @@ import dev.brigade.core.task.TaskState;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -47,6 +48,20 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
         assertThat(takeDuty("reap-missing-processes", 3600)).isTrue();
         assertThat(takeDuty("reap-missing-processes", 3600)).as("not due again").isFalse();
         assertThat(takeDuty("dispatch-schedules", 3600)).as("other duties are untouched").isTrue();
+    }
+
+    @Test
+    void theDueDutiesAreTheOnesNotTakenWithinTheirInterval() {
+        assertThat(dueDuties()).containsExactlyInAnyOrder("reap-missing-processes", "dispatch-schedules", "queue-metrics");
+        assertThat(takeDuty("reap-missing-processes", 3600)).isTrue();
+        assertThat(dueDuties()).as("taken: not due for its interval")
+                .containsExactlyInAnyOrder("dispatch-schedules", "queue-metrics");
+    }
+
+    private List<String> dueDuties() {
+        List<String> names = new ArrayList<>();
+        pool.query(JanitorSql.DUE_DUTIES).execute().await().atMost(WAIT).forEach(row -> names.add(row.getString("name")));
+        return names;
     }
 
     private boolean takeDuty(String name, double seconds) {

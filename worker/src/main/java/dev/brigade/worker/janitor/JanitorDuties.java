@@ -24,7 +24,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Janitor duties, tried by every (non-auxiliary) worker at each heartbeat and done by one at a
@@ -67,10 +69,19 @@ public class JanitorDuties {
         Db.await(schedules.applyRetention(retention));
     }
 
+    /** The duties the database says are due now; each is then taken (or lost to another worker) in a transaction of its own. */
     public void runDue() {
-        reapMissingProcesses();
-        dispatchDueSchedules();
-        publishQueueFigures();
+        Set<String> due = new HashSet<>();
+        Db.await(pool.query(JanitorSql.DUE_DUTIES).execute()).forEach(row -> due.add(row.getString("name")));
+        if (due.contains(REAP)) {
+            reapMissingProcesses();
+        }
+        if (due.contains(SCHEDULES)) {
+            dispatchDueSchedules();
+        }
+        if (due.contains(QUEUE_METRICS)) {
+            publishQueueFigures();
+        }
     }
 
     /**
