@@ -112,7 +112,7 @@ public final class TaskSql {
     /**
      * waiting → running, by the holder, for a process that claims one task by itself (the
      * api-server's immediate path). Idempotent for the holder (a retry after a lost reply finds
-     * its own earlier write, and a task CLAIM_BATCH set running already is left as it is).
+     * its own earlier write, and a task already started is left as it is).
      * $1 id, $2 app_lock (me).
      */
     public static final String SET_RUNNING = """

@@ -47,7 +47,7 @@ class FinishAndCancelSqlTest extends SqlTestSupport {
         Optional<TaskState> written = pool.withTransaction(tx -> TaskStore.finish(tx, new TaskStore.Finish(id, stranger,
                 TaskState.COMPLETED, null, null, TaskState.CANCELED, null))).await().atMost(WAIT);
         assertThat(written).isEmpty();
-        assertThat(task(id).state()).isEqualTo(TaskState.RUNNING); // the claim set it running
+        assertThat(task(id).state()).isEqualTo(TaskState.RUNNING); // claimed and started (SqlTestSupport.claim)
         assertThat(task(id).appLock()).isEqualTo(claimed.appLock());
     }
 

@@ -23,12 +23,15 @@ import java.util.function.Consumer;
 
 /**
  * The handler slots (brigade.worker.concurrency) and the claimed tasks waiting for one, started
- * strictly in claim order by one starter thread. The loop may claim beyond the free slots (the
- * local queue) only as many tasks as the slots would start within half of brigade.worker.prefetch-wait
- * at the handler times seen so far (at most brigade.worker.prefetch; none before a handler has
- * run). A task that still waits after prefetch-wait — a long task holds the slots — is given
- * back for any worker to take (its start undone, its FIFO place kept), and the loop queues
- * nothing more for twice that wait. Stopping gives every queued task back.
+ * in claim order by one starter thread, a round of free slots per statement (TaskSql.START_BATCH);
+ * a claim made while nothing is queued starts its first tasks itself, on slots reserved for it.
+ * Queued tasks are held but still waiting in the database: a worker that dies loses none of them.
+ * The loop may claim beyond the free slots (the local queue) only as many tasks as the slots
+ * would start within half of brigade.worker.prefetch-wait at the handler times seen so far (at
+ * most brigade.worker.prefetch; none before a handler has run). A task that still waits after
+ * prefetch-wait — a long task holds the slots — is given back for any worker to take (never
+ * started, its FIFO place kept), and the loop queues nothing more for twice that wait. Stopping
+ * gives every queued task back.
  */
 @ApplicationScoped
 public class LocalQueue {
