@@ -33,6 +33,11 @@ public final class TestDatabase {
 
     /** A fresh, migrated database: its URL in the operator's form and in JDBC form. */
     public record Fresh(String url, String jdbcUrl) {
+        /** The database's name (the path of its URL), e.g. to reach it through PgBouncer. */
+        public String name() {
+            return url.replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        }
+
         public Pool pool(Vertx vertx, int size) {
             return Pool.newInstance(PgBuilder.pool()
                     .with(new PoolOptions().setMaxSize(size))

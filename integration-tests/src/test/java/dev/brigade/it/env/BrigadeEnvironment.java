@@ -58,7 +58,7 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
         // do that at once ("ContextManagerProvider already set"): do it here, on one thread.
         Uni.createFrom().item(1).map(x -> x).await().indefinitely();
         database = TestDatabase.create();
-        databaseName = database.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        databaseName = database.name();
         vertx = Vertx.vertx();
         pool = database.pool(vertx, 8);
         dispatcher = new TestDispatcher(pool);

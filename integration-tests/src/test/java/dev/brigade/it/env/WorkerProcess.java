@@ -39,7 +39,8 @@ public final class WorkerProcess extends ProgramProcess {
         List<String> command = new ArrayList<>();
         command.add(Programs.java().toString());
         command.addAll(JVM_FLAGS);
-        WorkerClassArchive.Launch archive = WorkerClassArchive.next(Programs.workerJar());
+        Path jar = Programs.workerJar();
+        WorkerClassArchive.Launch archive = WorkerClassArchive.next(jar);
         command.addAll(archive.flags());
         command.add("-Dbrigade.diagnostic-handlers.enabled=true");
         command.add("-Dbrigade.diagnostic-handlers.run-log=" + runLog);
@@ -48,9 +49,9 @@ public final class WorkerProcess extends ProgramProcess {
         command.add("-Dbrigade.signals.mode=" + spec.mode().signalsMode());
         spec.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
-        command.add(Programs.workerJar().toString());
+        command.add(jar.toString());
         Process process = launch("worker", label, command, dbUrl, directUrl, log);
-        WorkerClassArchive.started(archive, process, Programs.workerJar());
+        WorkerClassArchive.started(archive, process, jar);
         return new WorkerProcess(label, process, port, log, runLog);
     }
 

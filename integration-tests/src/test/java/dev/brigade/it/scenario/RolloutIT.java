@@ -45,8 +45,7 @@ class RolloutIT {
     @EnumSource(ConnectionMode.class)
     void workersStartedBeforeTheMigrationWaitForItThenWork(ConnectionMode mode) {
         TestDatabase.Fresh empty = TestDatabase.createEmpty();
-        String dbName = empty.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
-        String dbUrl = mode.throughPgBouncer() ? env.pgBouncer().url(dbName) : empty.url();
+        String dbUrl = mode.throughPgBouncer() ? env.pgBouncer().url(empty.name()) : empty.url();
 
         List<WorkerProcess> workers = env.launchWorkers(2, WorkerSpec.of(mode).concurrency(2), dbUrl, empty.url());
         for (WorkerProcess worker : workers) {
