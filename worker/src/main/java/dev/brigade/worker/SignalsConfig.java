@@ -11,7 +11,13 @@ public interface SignalsConfig {
         /** A LISTEN session on BRIGADE_DB_DIRECT_URL, plus a slow safety poll. */
         LISTEN,
         /** No session at all: poll every brigade.worker.poll-interval (for pooler-only sites). */
-        POLL
+        POLL,
+        /**
+         * No session at all: signals come from the api-server's relay (BRIGADE_RELAY_URL,
+         * BRIGADE_RELAY_SECRET), which wakes only as many workers as there is work; polls while
+         * the relay is unreachable. For large fleets behind a pooler.
+         */
+        RELAY
     }
 
     @WithDefault("listen")

@@ -4,6 +4,7 @@ import dev.brigade.worker.execute.HeldTasks;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.janitor.JanitorDuties;
 import dev.brigade.worker.signal.PgSignalListener;
+import dev.brigade.worker.signal.RelaySignalClient;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,6 +42,7 @@ public class WorkerLifecycle {
     private final HeartbeatWriter heartbeat;
     private final JanitorDuties janitor;
     private final PgSignalListener listener;
+    private final RelaySignalClient relay;
     private final WorkerLoop loop;
     private final HeldTasks held;
     private final ProcessExit processExit;
@@ -57,13 +59,14 @@ public class WorkerLifecycle {
 
     public WorkerLifecycle(WorkerConfig config, SignalsConfig signals, WorkerIdentity identity,
                            HeartbeatWriter heartbeat, JanitorDuties janitor, PgSignalListener listener,
-                           WorkerLoop loop, HeldTasks held, ProcessExit processExit, RequiredSchema schema) {
+                           RelaySignalClient relay, WorkerLoop loop, HeldTasks held, ProcessExit processExit, RequiredSchema schema) {
         this.config = config;
         this.signals = signals;
         this.identity = identity;
         this.heartbeat = heartbeat;
         this.janitor = janitor;
         this.listener = listener;
+        this.relay = relay;
         this.loop = loop;
         this.held = held;
         this.processExit = processExit;
@@ -73,6 +76,9 @@ public class WorkerLifecycle {
     void onStart(@Observes StartupEvent event) {
         if (LaunchMode.current() == LaunchMode.NORMAL) {
             WorkerMain.takeStopSignals(this); // not in tests: the test JVM keeps its own handling
+        }
+        if (signals.mode() == SignalsConfig.Mode.RELAY) {
+            relay.checkSettings(); // a missing relay URL or secret fails the start, with the setting's name
         }
         if (schemaPresent()) {
             startWork();
@@ -112,8 +118,10 @@ public class WorkerLifecycle {
         if (!config.auxiliary()) {
             janitor.applyRetention();
         }
-        if (signals.mode() == SignalsConfig.Mode.LISTEN) {
-            listener.start();
+        switch (signals.mode()) {
+            case LISTEN -> listener.start();
+            case RELAY -> relay.start();
+            case POLL -> { }
         }
         long beat = heartbeat.interval().toMillis();
         timers.schedule(this::beatThenScheduleNext, beat, TimeUnit.MILLISECONDS);
@@ -185,9 +193,8 @@ public class WorkerLifecycle {
             return;
         }
         beating = false;
-        if (signals.mode() == SignalsConfig.Mode.LISTEN) {
-            listener.stop();
-        }
+        listener.stop();
+        relay.stop();
         try {
             heartbeat.deregister();
             LOG.infof("worker %s stopped; its app_status row is deleted", identity.name());

@@ -9,6 +9,7 @@ import dev.brigade.worker.execute.HeldTasks;
 import dev.brigade.worker.execute.LocalQueue;
 import dev.brigade.worker.execute.TaskCompleter;
 import dev.brigade.worker.execute.TaskSupervisor;
+import dev.brigade.worker.signal.RelaySignalClient;
 import dev.brigade.worker.unblock.UnblockPass;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,8 +43,10 @@ public class WorkerLoop {
     private final UnblockPass unblockPass;
     private final boolean auxiliary;
     private final boolean burst;
-    private final boolean pollMode;
-    private final Duration idleTimeout;
+    private final SignalsConfig.Mode signalsMode;
+    private final RelaySignalClient relay;
+    private final Duration safetyPoll;
+    private final Duration pollInterval;
     /** Handler slots: what the loop claims for, plus the supervisor's local queue room. */
     private final int concurrency;
     /** Outcomes waiting for the completer beyond which the loop claims nothing more. */
@@ -51,6 +55,8 @@ public class WorkerLoop {
     private final AtomicBoolean unblockWanted = new AtomicBoolean(true);
     /** Whether claimable work may exist: a signal came, or the last claim filled all the room it had. */
     private final AtomicBoolean workHint = new AtomicBoolean(true);
+    /** Signals mode relay: the relay woke this worker to claim (handed back when there is no room). */
+    private final AtomicBoolean relayWoke = new AtomicBoolean();
     private volatile boolean intakeOpen = true;
     /** Held by the loop while a claim is in flight, so that stopping waits for its tasks to be held. */
     private final Object claiming = new Object();
@@ -60,8 +66,7 @@ public class WorkerLoop {
 
     public WorkerLoop(Pool pool, WorkerIdentity identity, TaskClaimer claimer, TaskSupervisor supervisor,
                       TaskCompleter completer, HeldTasks held, LocalQueue localQueue, UnblockPass unblockPass,
-                      WorkerConfig config,
-                      SignalsConfig signals) {
+                      WorkerConfig config, SignalsConfig signals, RelaySignalClient relay) {
         this.pool = pool;
         this.identity = identity;
         this.claimer = claimer;
@@ -72,8 +77,10 @@ public class WorkerLoop {
         this.unblockPass = unblockPass;
         this.auxiliary = config.auxiliary();
         this.burst = config.burst();
-        this.pollMode = signals.mode() == SignalsConfig.Mode.POLL;
-        this.idleTimeout = pollMode ? config.pollInterval() : config.safetyPoll();
+        this.signalsMode = signals.mode();
+        this.relay = relay;
+        this.safetyPoll = config.safetyPoll();
+        this.pollInterval = config.pollInterval();
         this.concurrency = config.concurrency();
         this.maxBacklog = 4 * (config.concurrency() + config.prefetch()) + 100;
         completer.afterWrite(releasesRecorded -> {
@@ -96,6 +103,8 @@ public class WorkerLoop {
     public void wake(Signal signal) {
         if (signal == Signal.UNBLOCK) {
             unblockWanted.set(true);
+        } else if (signalsMode == SignalsConfig.Mode.RELAY) {
+            relayWoke.set(true);
         }
         workHint.set(true);
         doorbell.ring();
@@ -130,13 +139,17 @@ public class WorkerLoop {
                     onDrained.run();
                     return;
                 }
+                if (signalsMode == SignalsConfig.Mode.RELAY) {
+                    relay.reportRoom(workHint.get() ? 0 : Math.max(0, room()));
+                }
+                Duration idleTimeout = idleTimeout();
                 boolean rung = doorbell.await(idleTimeout);
                 if (!rung) {
                     unblockWanted.set(true); // the safety poll also looks for lost releases
                     workHint.set(true);
                 }
                 // a busy worker is rung all the time: poll for lost cancels by the clock instead
-                if (pollMode || System.nanoTime() - lastCancelPoll >= idleTimeout.toNanos()) {
+                if (polling() || System.nanoTime() - lastCancelPoll >= idleTimeout.toNanos()) {
                     lastCancelPoll = System.nanoTime();
                     pollCancels();
                     returnLostClaims();
@@ -157,8 +170,15 @@ public class WorkerLoop {
      * then waits for a signal instead of asking again after every finished task.
      */
     private boolean fillSlots() {
-        int room = concurrency + localQueue.room() - held.unfinished();
-        if (!intakeOpen || room <= 0 || completer.backlog() > maxBacklog || !workHint.getAndSet(false)) {
+        int room = room();
+        if (!intakeOpen || room <= 0 || completer.backlog() > maxBacklog) {
+            if (relayWoke.getAndSet(false)) {
+                relay.pass(); // someone with room should take this wakeup
+            }
+            return false;
+        }
+        relayWoke.set(false);
+        if (!workHint.getAndSet(false)) {
             return false;
         }
         synchronized (claiming) {
@@ -177,10 +197,36 @@ public class WorkerLoop {
             localQueue.releaseReserved(reserved - (int) claimed.stream().filter(TaskBatchStore.Claimed::started).count());
             if (claimed.size() == room) {
                 workHint.set(true);
+                if (signalsMode == SignalsConfig.Mode.RELAY) {
+                    relay.reportMore(); // there may be more than this worker can take: wake others
+                }
             }
             claimed.forEach(supervisor::start);
             return !claimed.isEmpty();
         }
+    }
+
+    /** The tasks this worker could take now: free slots plus local queue room, less what it holds. */
+    private int room() {
+        return concurrency + localQueue.room() - held.unfinished();
+    }
+
+    /** No signals reach this worker now: mode poll, or mode relay while the relay is away. */
+    private boolean polling() {
+        return signalsMode == SignalsConfig.Mode.POLL
+                || (signalsMode == SignalsConfig.Mode.RELAY && !relay.connected());
+    }
+
+    /**
+     * How long to sleep when nothing rings: the safety poll while signals arrive, else the poll
+     * interval with ±10% jitter, so that a fleet started (or cut off from its relay) together
+     * does not poll in lockstep.
+     */
+    private Duration idleTimeout() {
+        if (!polling()) {
+            return safetyPoll;
+        }
+        return Duration.ofNanos((long) (pollInterval.toNanos() * ThreadLocalRandom.current().nextDouble(0.9, 1.1)));
     }
 
     /** The cancel signal's backup: ask the database which of my tasks someone wants canceled. */

@@ -10,7 +10,7 @@ public enum Signal {
     UNBLOCK(Channel.WAKEUP, "unblock"),
     /** Unblocked tasks wait unclaimed: free slots should claim. Sent by dispatch, unblock, cancel and the reaper; heard by workers. */
     HANDLE(Channel.WAKEUP, "handle"),
-    /** A task moved to canceling; the payload is its id. Sent by any process; heard by the worker that holds it. */
+    /** A task moved to canceling; the payload is its id and its holder's ({@link CancelSignal}). Sent by any process; heard by the worker that holds it. */
     CANCEL(Channel.CANCEL, null),
     /** Queue figures (JSON: waiting, unblockedUnclaimed, running, oldestUnclaimedAgeSeconds) from the janitor that computed them; heard by every worker for its metrics. */
     METRICS(Channel.METRICS, null);

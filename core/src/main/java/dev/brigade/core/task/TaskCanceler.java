@@ -3,6 +3,7 @@ package dev.brigade.core.task;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.error.NotFoundException;
 import dev.brigade.core.error.StateConflictException;
+import dev.brigade.core.signal.CancelSignal;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.signal.SignalPublisher;
 import io.smallrye.mutiny.Uni;
@@ -40,7 +41,7 @@ public class TaskCanceler {
 
     private static Uni<Void> signal(SqlClient tx, UUID id, Optional<UUID> holder) {
         return holder.isPresent()
-                ? SignalPublisher.send(tx, Signal.CANCEL, id.toString())
+                ? SignalPublisher.send(tx, Signal.CANCEL, new CancelSignal(id, holder).payload())
                 : SignalPublisher.send(tx, Signal.HANDLE);
     }
 

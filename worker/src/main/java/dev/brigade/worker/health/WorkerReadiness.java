@@ -4,6 +4,7 @@ import dev.brigade.worker.RequiredSchema;
 import dev.brigade.worker.SignalsConfig;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.signal.PgSignalListener;
+import dev.brigade.worker.signal.RelaySignalClient;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +18,9 @@ import java.time.Duration;
 /**
  * Ready: the schema version the worker needs is applied (it waits for the api-server's migration
  * before it starts), the database answers (one cheap query on the existing pool, never a new
- * connection), the heartbeat is fresh, and in signals mode listen the listener is connected.
+ * connection), the heartbeat is fresh, and in signals mode listen the listener is connected. In
+ * mode relay an unreachable relay does not make the worker unready: it polls meanwhile (so a
+ * rollout of the api-server never holds the fleet back); the probe shows it as data.
  */
 @Readiness
 @ApplicationScoped
@@ -26,15 +29,19 @@ public class WorkerReadiness implements AsyncHealthCheck {
     private final HeartbeatWriter heartbeat;
     private final PgSignalListener listener;
     private final boolean listenMode;
+    private final boolean relayMode;
+    private final RelaySignalClient relay;
     private final RequiredSchema schema;
 
     public WorkerReadiness(Pool pool, HeartbeatWriter heartbeat, PgSignalListener listener, SignalsConfig signals,
-                           RequiredSchema schema) {
+                           RequiredSchema schema, RelaySignalClient relay) {
         this.pool = pool;
         this.schema = schema;
         this.heartbeat = heartbeat;
         this.listener = listener;
         this.listenMode = signals.mode() == SignalsConfig.Mode.LISTEN;
+        this.relayMode = signals.mode() == SignalsConfig.Mode.RELAY;
+        this.relay = relay;
     }
 
     @Override
@@ -50,13 +57,16 @@ public class WorkerReadiness implements AsyncHealthCheck {
                 .map(rows -> true).onFailure().recoverWithItem(false)
                 .map(database -> {
                     boolean listening = !listenMode || listener.connected();
-                    return HealthCheckResponse.named("brigade-worker")
+                    var response = HealthCheckResponse.named("brigade-worker")
                             .status(schema.present() && database && heartbeat.fresh() && listening)
                             .withData("schema_applied", schema.present())
                             .withData("database", database)
                             .withData("heartbeat_fresh", heartbeat.fresh())
-                            .withData("listener_connected", listening)
-                            .build();
+                            .withData("listener_connected", listening);
+                    if (relayMode) {
+                        response.withData("relay_connected", relay.connected());
+                    }
+                    return response.build();
                 });
     }
 }

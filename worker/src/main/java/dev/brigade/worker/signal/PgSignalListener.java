@@ -1,10 +1,10 @@
 package dev.brigade.worker.signal;
 
 import dev.brigade.core.config.DatabaseUrlConfigSource;
+import dev.brigade.core.config.DirectConnectOptions;
 import dev.brigade.core.signal.Signal;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,11 +42,7 @@ public class PgSignalListener {
                             @Channel(SignalChannels.CANCEL) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> cancels,
                             @Channel(SignalChannels.METRICS) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> metrics) {
         this.vertx = vertx;
-        this.options = PgConnectOptions.fromUri(directUrl);
-        caFile.ifPresent(file -> options.setPemTrustOptions(new PemTrustOptions().addCertPath(file)));
-        if (verifyHost) {
-            options.setHostnameVerificationAlgorithm("HTTPS");
-        }
+        this.options = DirectConnectOptions.of(directUrl, caFile, verifyHost);
         this.wakeups = wakeups;
         this.cancels = cancels;
         this.metrics = metrics;

@@ -1,5 +1,6 @@
 package dev.brigade.worker.signal;
 
+import dev.brigade.core.signal.CancelSignal;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.db.Json;
 import dev.brigade.worker.WorkerLoop;
@@ -10,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.util.UUID;
 
 /** Consumes the signal channels: wakeups ring the worker loop, cancels reach the supervisor. */
 @ApplicationScoped
@@ -45,10 +45,7 @@ public class SignalReceiver {
     @Incoming(SignalChannels.CANCEL)
     public void onCancel(String payload) {
         metrics.signalReceived(SignalChannels.CANCEL);
-        try {
-            supervisor.cancel(UUID.fromString(payload));
-        } catch (IllegalArgumentException e) {
-            LOG.debugf("ignored a cancel signal with a payload that is no task id");
-        }
+        CancelSignal.parse(payload).ifPresentOrElse(cancel -> supervisor.cancel(cancel.task()),
+                () -> LOG.debugf("ignored a cancel signal with a payload that is no task id"));
     }
 }
