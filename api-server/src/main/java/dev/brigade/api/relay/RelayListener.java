@@ -26,6 +26,7 @@ import java.util.Optional;
 public class RelayListener {
     private static final Logger LOG = Logger.getLogger(RelayListener.class);
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
+    private static final Duration SESSION_CHECK = Duration.ofMillis(250);
 
     private final Vertx vertx;
     private final RelayHub hub;
@@ -57,6 +58,12 @@ public class RelayListener {
         sub.closeHandler(ignored -> lost());
         subscriber = sub;
         connect(sub);
+        // the subscriber reconnects by itself and calls no handler when its session drops: watch it
+        vertx.setPeriodic(SESSION_CHECK.toMillis(), id -> {
+            if (listening && sub.actualConnection() == null) {
+                lost();
+            }
+        });
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -14,6 +14,8 @@ import java.util.Map;
  */
 public final class ApiServerProcess extends ProgramProcess {
     private static final String JAR_PROPERTY = "brigade.it.api-server-jar";
+    /** BRIGADE_RELAY_SECRET of every api-server and relay-mode worker the tests start. */
+    public static final String RELAY_SECRET = "brigade-it-relay-secret";
 
     private final int port;
 
@@ -25,13 +27,19 @@ public final class ApiServerProcess extends ProgramProcess {
     /** Starts the api-server; returns at once (see {@link #awaitReady}). */
     public static ApiServerProcess start(String label, String dbUrl, String directUrl, Map<String, String> properties,
                                          Path log) {
-        int port = FreePorts.next();
+        return start(label, FreePorts.next(), dbUrl, directUrl, properties, log);
+    }
+
+    /** Starts the api-server on a given port (a relay the workers were told of before it started). */
+    public static ApiServerProcess start(String label, int port, String dbUrl, String directUrl,
+                                         Map<String, String> properties, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Programs.java().toString());
         command.addAll(JVM_FLAGS);
         command.add("-Dbrigade.diagnostic-handlers.enabled=true");
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Dbrigade.relay.secret=" + RELAY_SECRET); // every api-server of the tests is a relay
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar().toString());

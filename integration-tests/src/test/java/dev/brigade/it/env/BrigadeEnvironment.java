@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,12 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     private Path testLogs;
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final List<ApiServerProcess> apiServers = new ArrayList<>();
+    /** Per direct URL (database): the port its relay listens on, told to relay-mode workers. */
+    private final Map<String, Integer> relayPorts = new HashMap<>();
+    /** Per direct URL: the api-server serving its relay port, if one was started. */
+    private final Map<String, ApiServerProcess> relays = new HashMap<>();
+    /** Relays this extension started for relay-mode workers: kept for the whole class. */
+    private final List<ApiServerProcess> classRelays = new ArrayList<>();
     /** The run logs of every worker this class started: the invariants are checked on the whole class's tasks. */
     private final List<Path> runLogs = new ArrayList<>();
     private int workerCount;
@@ -84,6 +91,7 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     public void afterAll(ExtensionContext context) {
         stopWorkers();
         stopApiServers();
+        stop(takeAll(classRelays));
         try {
             if (pool != null) {
                 pool.closeAndAwait();
@@ -101,22 +109,7 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
 
     /** Starts {@code count} workers at once and waits until every one is ready. */
     public List<WorkerProcess> startWorkers(int count, WorkerSpec spec) {
-        String dbUrl = dbUrl(spec.mode());
-        List<WorkerProcess> started = new ArrayList<>();
-        synchronized (workers) {
-            for (int i = 0; i < count; i++) {
-                String label = "worker-" + (++workerCount);
-                WorkerProcess worker = WorkerProcess.start(label, spec, dbUrl, database.url(),
-                        testLogs.resolve(label + ".log"));
-                workers.add(worker);
-                runLogs.add(worker.runLog());
-                started.add(worker);
-            }
-        }
-        List<CompletableFuture<WorkerProcess>> readiness = started.stream()
-                .map(w -> CompletableFuture.supplyAsync(() -> w.awaitReady(READY_TIMEOUT))).toList();
-        readiness.forEach(CompletableFuture::join);
-        return started;
+        return startWorkers(count, spec, dbUrl(spec.mode()), database.url());
     }
 
     public WorkerProcess startWorker(WorkerSpec spec) {
@@ -128,14 +121,25 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
      * PostgreSQL the test stops and starts; stopped after the test like the others.
      */
     public List<WorkerProcess> startWorkers(int count, WorkerSpec spec, String dbUrl, String directUrl) {
+        if (spec.mode().relay()) {
+            ensureRelay(dbUrl, directUrl);
+        }
         List<WorkerProcess> started = launchWorkers(count, spec, dbUrl, directUrl);
         started.stream().map(w -> CompletableFuture.supplyAsync(() -> w.awaitReady(READY_TIMEOUT))).toList()
                 .forEach(CompletableFuture::join);
         return started;
     }
 
-    /** Like {@link #startWorkers(int, WorkerSpec, String, String)}, without waiting for them to be ready. */
+    /**
+     * Like {@link #startWorkers(int, WorkerSpec, String, String)}, without waiting for them to be
+     * ready, and in relay mode without starting a relay: the next api-server started on that
+     * database is their relay.
+     */
     public List<WorkerProcess> launchWorkers(int count, WorkerSpec spec, String dbUrl, String directUrl) {
+        if (spec.mode().relay()) {
+            spec = spec.with("brigade.relay.url", "http://127.0.0.1:" + relayPort(directUrl))
+                    .with("brigade.relay.secret", ApiServerProcess.RELAY_SECRET);
+        }
         List<WorkerProcess> started = new ArrayList<>();
         synchronized (workers) {
             for (int i = 0; i < count; i++) {
@@ -154,15 +158,59 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
         return startApiServer(dbUrl(mode), database.url(), properties);
     }
 
-    /** Starts the api-server on a database of the test's own and waits until it is ready. */
+    /**
+     * Starts the api-server on a database of the test's own and waits until it is ready. Every
+     * api-server is a relay; the first one on a database whose relay-mode workers have no live
+     * relay takes the relay's port.
+     */
     public ApiServerProcess startApiServer(String dbUrl, String directUrl, Map<String, String> properties) {
         ApiServerProcess api;
         synchronized (apiServers) {
             String label = "api-server-" + (apiServers.size() + 1);
-            api = ApiServerProcess.start(label, dbUrl, directUrl, properties, testLogs.resolve(label + ".log"));
+            api = startApiServerProcess(label, dbUrl, directUrl, properties);
             apiServers.add(api);
         }
         return api.awaitReady(READY_TIMEOUT);
+    }
+
+    private ApiServerProcess startApiServerProcess(String label, String dbUrl, String directUrl,
+                                                   Map<String, String> properties) {
+        synchronized (relayPorts) {
+            ApiServerProcess relay = relays.get(directUrl);
+            if (relayPorts.containsKey(directUrl) && (relay == null || !relay.alive())) {
+                relay = ApiServerProcess.start(label, relayPorts.get(directUrl), dbUrl, directUrl, properties,
+                        testLogs.resolve(label + ".log"));
+                relays.put(directUrl, relay);
+                return relay;
+            }
+        }
+        return ApiServerProcess.start(label, dbUrl, directUrl, properties, testLogs.resolve(label + ".log"));
+    }
+
+    /** The port of the relay for a database's relay-mode workers (chosen once; served by {@link #ensureRelay}). */
+    public int relayPort(String directUrl) {
+        synchronized (relayPorts) {
+            return relayPorts.computeIfAbsent(directUrl, url -> FreePorts.next());
+        }
+    }
+
+    /** The relay (an api-server) of this class's database, started when none is alive. */
+    public ApiServerProcess relay() {
+        return ensureRelay(database.url(), database.url());
+    }
+
+    /** Starts the relay of a database when none is alive; kept for the class (a test may kill it). */
+    public ApiServerProcess ensureRelay(String dbUrl, String directUrl) {
+        relayPort(directUrl);
+        ApiServerProcess relay;
+        synchronized (relayPorts) {
+            relay = relays.get(directUrl);
+            if (relay == null || !relay.alive()) {
+                relay = startApiServerProcess("relay-" + (classRelays.size() + 1), dbUrl, directUrl, Map.of());
+                classRelays.add(relay);
+            }
+        }
+        return relay.awaitReady(READY_TIMEOUT);
     }
 
     public ApiServerProcess startApiServer() {
@@ -261,11 +309,18 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     }
 
     private void stopApiServers() {
-        List<ApiServerProcess> toStop;
-        synchronized (apiServers) {
-            toStop = new ArrayList<>(apiServers);
-            apiServers.clear();
+        stop(takeAll(apiServers));
+    }
+
+    private static List<ApiServerProcess> takeAll(List<ApiServerProcess> list) {
+        synchronized (list) {
+            List<ApiServerProcess> taken = new ArrayList<>(list);
+            list.clear();
+            return taken;
         }
+    }
+
+    private static void stop(List<ApiServerProcess> toStop) {
         toStop.forEach(ApiServerProcess::terminate);
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (ApiServerProcess api : toStop) {

@@ -3,6 +3,9 @@ package dev.brigade.it.env;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * in its own log file, its probes on its own management port.
  */
 public final class WorkerProcess extends ProgramProcess {
+    private static final HttpClient PROBE_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final int managementPort;
     private final Path runLog;
     private final CompletableFuture<Instant> exitedAt;
@@ -86,6 +90,20 @@ public final class WorkerProcess extends ProgramProcess {
     public boolean startedAndLive() {
         return answersOk(URI.create("http://127.0.0.1:" + managementPort + "/q/health/started"))
                 && answersOk(URI.create("http://127.0.0.1:" + managementPort + "/q/health/live"));
+    }
+
+    /** Signals mode relay: whether the worker's readiness probe says it is connected to the relay now. */
+    public boolean relayConnected() {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(readinessProbe()).timeout(Duration.ofSeconds(2)).GET().build();
+            String body = PROBE_CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return body.replace(" ", "").contains("\"relay_connected\":true");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Whether this process is the one a task's {@code worker} column ({@code pid@host}) names. */

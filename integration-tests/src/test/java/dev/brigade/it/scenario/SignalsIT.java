@@ -32,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connection mode. Signals mode listen (direct, and pgbouncer+listen, whose LISTEN session goes
  * straight to PostgreSQL as well): the LISTEN session is killed; the worker reconnects, and tasks
  * dispatched after that are picked up on their signal again, not only by the slow safety poll.
+ * Signals mode relay: the session killed is the relay's (the api-server's; the worker has none):
+ * the relay drops its subscribers until it listens again, they poll meanwhile and subscribe again.
  * Signals mode poll (pgbouncer+poll) has no session of its own to kill: every server backend of
  * the database but the test's own is killed (so PgBouncer's server connections the worker's
  * queries run on); the worker carries on polling, stays ready, and picks tasks up within its poll
@@ -52,7 +54,7 @@ class SignalsIT {
     static final BrigadeEnvironment env = new BrigadeEnvironment();
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_LISTEN"})
+    @EnumSource(value = ConnectionMode.class, names = {"DIRECT", "PGBOUNCER_LISTEN", "PGBOUNCER_RELAY"})
     void aWorkerWhoseListenSessionIsKilledReconnectsAndHearsSignalsAgain(ConnectionMode mode) {
         WorkerProcess worker = env.startWorker(WorkerSpec.of(mode).concurrency(1));
         assertThat(pickupDelay(env.dispatcher().dispatch(TaskSpec.echo(1)))).as("before").isLessThan(HEARD);
@@ -63,6 +65,9 @@ class SignalsIT {
         Await.until("a new LISTEN session", Duration.ofSeconds(30),
                 () -> listenSessions().stream().anyMatch(pid -> !killed.contains(pid)));
         Await.until("the worker ready again", Duration.ofSeconds(30), worker::ready);
+        if (mode.relay()) { // the relay dropped its subscribers with its session; the worker is back
+            Await.until("the worker subscribed to the relay again", Duration.ofSeconds(30), worker::relayConnected);
+        }
 
         for (int i = 0; i < 3; i++) {
             assertThat(pickupDelay(env.dispatcher().dispatch(TaskSpec.echo(2 + i))))

@@ -205,7 +205,12 @@ public class RelaySignalClient {
 
     private void received(String message) {
         switch (message) {
-            case RelayProtocol.HANDLE -> emit(wakeups, Signal.HANDLE.payload());
+            case RelayProtocol.HANDLE -> {
+                synchronized (this) {
+                    toldRoom = -1; // the relay counts a woken worker as having no room until it reports again
+                }
+                emit(wakeups, Signal.HANDLE.payload());
+            }
             case RelayProtocol.UNBLOCK -> emit(wakeups, Signal.UNBLOCK.payload());
             default -> {
                 RelayProtocol.cancelOf(message).ifPresentOrElse(task -> emit(cancels, task),
