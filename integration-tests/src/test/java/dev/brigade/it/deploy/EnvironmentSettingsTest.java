@@ -43,8 +43,24 @@ class EnvironmentSettingsTest {
         Map<String, String> env = environmentOf("brigade-worker");
         assertThat(env).containsKeys("BRIGADE_WORKER_CONCURRENCY", "BRIGADE_WORKER_SHUTDOWN_GRACE", "BRIGADE_SIGNALS_MODE",
                 DatabaseUrlConfigSource.DB_URL, DatabaseUrlConfigSource.DB_DIRECT_URL);
-        assertThat(env.get("BRIGADE_SIGNALS_MODE")).isIn("listen", "poll");
+        assertThat(env.get("BRIGADE_SIGNALS_MODE")).isIn("listen", "poll", "relay");
         assertThat(Integer.parseInt(env.get("BRIGADE_WORKER_CONCURRENCY"))).isPositive();
+    }
+
+    @Test
+    void relayModeWorkersFindTheApiServerServiceAndShareItsSecret() {
+        Map<String, String> worker = environmentOf("brigade-worker");
+        if (!"relay".equals(worker.get("BRIGADE_SIGNALS_MODE"))) {
+            return;
+        }
+        URI relay = URI.create(worker.get("BRIGADE_RELAY_URL"));
+        Service api = DeployManifests.one(Workloads.BASE, "Service", "brigade-api-server").as(Service.class);
+        assertThat(relay.getHost()).as("BRIGADE_RELAY_URL names the api-server's Service").isEqualTo(api.getMetadata().getName());
+        assertThat(api.getSpec().getPorts()).as("the Service serves the relay's port").anyMatch(p -> p.getPort() == relay.getPort());
+        String secret = worker.get("BRIGADE_RELAY_SECRET");
+        assertThat(secret).as("the worker presents the relay secret").isNotBlank();
+        assertThat(environmentOf("brigade-api-server").get("BRIGADE_RELAY_SECRET"))
+                .as("the api-server checks the same secret").isEqualTo(secret);
     }
 
     @Test
