@@ -58,7 +58,7 @@ class HerdBenchmark {
             for (int size : sizes) {
                 List<WorkerProcess> fleet = new ArrayList<>();
                 for (int started = 0; started < size; started += 5) { // five at a time, as IdleFleetBenchmark
-                    fleet.addAll(ENV.startWorkers(Math.min(5, size - started), WorkerSpec.of(mode)));
+                    fleet.addAll(ENV.startWorkers(Math.min(5, size - started), WorkerSpec.defaults(mode)));
                 }
                 Thread.sleep(15_000); // start-up settles
                 Counts idle = countOver(pool, () -> sleep(idleWindow));

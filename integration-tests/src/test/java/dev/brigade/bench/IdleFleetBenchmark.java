@@ -43,7 +43,7 @@ class IdleFleetBenchmark {
                 // other's heartbeats (a worker halts rather than be judged missing)
                 List<WorkerProcess> fleet = new java.util.ArrayList<>();
                 for (int started = 0; started < size; started += 5) {
-                    fleet.addAll(ENV.startWorkers(Math.min(5, size - started), WorkerSpec.of(mode)));
+                    fleet.addAll(ENV.startWorkers(Math.min(5, size - started), WorkerSpec.defaults(mode)));
                 }
                 Thread.sleep(35_000); // start-up settles; idle pool connections time out (30 s)
                 pool.query("SELECT pg_stat_statements_reset()").execute().await().atMost(WAIT);

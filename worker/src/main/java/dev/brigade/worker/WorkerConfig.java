@@ -54,13 +54,28 @@ public interface WorkerConfig {
     @WithDefault("false")
     boolean burst();
 
-    /** With signals mode listen: how often to look for work anyway, in case a signal was lost. */
+    /**
+     * With signals mode listen or relay: how often the loop wakes without a signal. It sends
+     * nothing then: lost signals, releases, cancels and claim replies are found by the heartbeat,
+     * which asks what is due for the worker in the same statement (every ttl/3).
+     */
     @WithDefault("10S")
     Duration safetyPoll();
 
-    /** With signals mode poll: how often to look for work and for cancels. */
+    /**
+     * With signals mode poll (and relay while the relay is away): the interval of the first poll
+     * after work; each poll is one statement asking what is due.
+     */
     @WithDefault("1S")
     Duration pollInterval();
+
+    /**
+     * The longest interval between polls of an idle worker: each poll that finds nothing doubles
+     * the interval up to this, and work brings it back to poll-interval. The heartbeat (every
+     * ttl/3) asks what is due as well, so an idle worker also wakes for work within ttl/3.
+     */
+    @WithDefault("20S")
+    Duration pollMaxInterval();
 
     /** Released resources consumed per unblock statement. */
     @WithDefault("1000")

@@ -1,5 +1,6 @@
 package dev.brigade.worker;
 
+import dev.brigade.core.db.WorkerDues;
 import dev.brigade.worker.execute.HeldTasks;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.janitor.JanitorDuties;
@@ -14,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -123,12 +125,9 @@ public class WorkerLifecycle {
             case RELAY -> relay.start();
             case POLL -> { }
         }
-        long beat = heartbeat.interval().toMillis();
-        timers.schedule(this::beatThenScheduleNext, beat, TimeUnit.MILLISECONDS);
+        // the first beat at once: it also says which janitor duties are due (a restart reaps its predecessor)
+        timers.schedule(this::beatThenScheduleNext, 0, TimeUnit.MILLISECONDS);
         Thread.ofPlatform().name("brigade-heartbeat-watchdog").daemon().start(this::watchdog);
-        if (!config.auxiliary()) {
-            timers.scheduleWithFixedDelay(this::janitorDuties, 0, beat, TimeUnit.MILLISECONDS);
-        }
         loop.start(() -> timers.execute(this::requestStop));
         started = true;
         LOG.infof("worker %s (%s) started: concurrency %d, signals %s%s%s", identity.name(), identity.id(),
@@ -224,11 +223,16 @@ public class WorkerLifecycle {
         }
     }
 
-    /** Whether the heartbeat landed. */
+    /** Whether the heartbeat landed; what it found due goes to the loop and the janitor. */
     private boolean beat() {
         try {
-            if (heartbeat.beat() == HeartbeatWriter.Outcome.REAPED) {
+            WorkerDues dues = heartbeat.beat();
+            if (!dues.alive()) {
                 processExit.recordAndHalt("worker " + identity.name() + " was judged missing; its tasks were given away");
+            }
+            loop.consider(dues);
+            if (!config.auxiliary() && !dues.dueDuties().isEmpty()) {
+                runOffTheBeat(() -> janitorDuties(dues.dueDuties()));
             }
             return true;
         } catch (RuntimeException e) {
@@ -259,9 +263,18 @@ public class WorkerLifecycle {
         }
     }
 
-    private void janitorDuties() {
+    /** On the other timer thread, so that a long duty never makes the next beat late. */
+    private void runOffTheBeat(Runnable work) {
         try {
-            janitor.runDue();
+            timers.execute(work);
+        } catch (RejectedExecutionException stopping) {
+            // the process is stopping: no more duties
+        }
+    }
+
+    private void janitorDuties(List<String> due) {
+        try {
+            janitor.runDue(due);
         } catch (RuntimeException e) {
             LOG.warnf("janitor duties failed: %s", e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.brigade.worker;
 import dev.brigade.core.db.TaskBatchStore;
 import dev.brigade.core.db.TaskSql;
 import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.db.WorkerDues;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.worker.claim.TaskClaimer;
 import dev.brigade.worker.execute.HeldTasks;
@@ -60,7 +61,14 @@ public class WorkerLoop {
     private volatile boolean intakeOpen = true;
     /** Held by the loop while a claim is in flight, so that stopping waits for its tasks to be held. */
     private final Object claiming = new Object();
-    private long lastCancelPoll = System.nanoTime();
+    /** A task this worker holds is canceling (the heartbeat says so: the cancel signal may be lost). */
+    private final AtomicBoolean cancelsWanted = new AtomicBoolean();
+    /** The database says this worker holds more than it knows of: a claim reply was lost. */
+    private final AtomicBoolean lostClaimsWanted = new AtomicBoolean();
+    private final Duration maxPollInterval;
+    /** The next poll's interval: pollInterval after work, doubling while polls find nothing. */
+    private Duration nextPoll;
+    private boolean wasPolling;
     private volatile Runnable onDrained = () -> { };
     private Thread thread;
 
@@ -81,6 +89,8 @@ public class WorkerLoop {
         this.relay = relay;
         this.safetyPoll = config.safetyPoll();
         this.pollInterval = config.pollInterval();
+        this.maxPollInterval = config.pollMaxInterval().compareTo(pollInterval) > 0 ? config.pollMaxInterval() : pollInterval;
+        this.nextPoll = pollInterval;
         this.concurrency = config.concurrency();
         this.maxBacklog = 4 * (config.concurrency() + config.prefetch()) + 100;
         completer.afterWrite(releasesRecorded -> {
@@ -142,16 +152,15 @@ public class WorkerLoop {
                 if (signalsMode == SignalsConfig.Mode.RELAY) {
                     relay.reportRoom(workHint.get() ? 0 : Math.max(0, room()));
                 }
-                Duration idleTimeout = idleTimeout();
-                boolean rung = doorbell.await(idleTimeout);
-                if (!rung) {
-                    unblockWanted.set(true); // the safety poll also looks for lost releases
-                    workHint.set(true);
+                boolean rung = doorbell.await(idleTimeout());
+                if (!rung && polling()) {
+                    poll();
                 }
-                // a busy worker is rung all the time: poll for lost cancels by the clock instead
-                if (polling() || System.nanoTime() - lastCancelPoll >= idleTimeout.toNanos()) {
-                    lastCancelPoll = System.nanoTime();
+                // lost signals, cancels and claim replies: the heartbeat's dues (or the poll's) say so
+                if (cancelsWanted.getAndSet(false)) {
                     pollCancels();
+                }
+                if (lostClaimsWanted.getAndSet(false)) {
                     returnLostClaims();
                 }
             } catch (InterruptedException e) {
@@ -202,6 +211,9 @@ public class WorkerLoop {
                 }
             }
             claimed.forEach(supervisor::start);
+            if (!claimed.isEmpty()) {
+                nextPoll = pollInterval;
+            }
             return !claimed.isEmpty();
         }
     }
@@ -211,6 +223,45 @@ public class WorkerLoop {
         return concurrency + localQueue.room() - held.unfinished();
     }
 
+    /**
+     * What the heartbeat (or a poll) found due: work to claim, releases to unblock, a cancel or a
+     * lost claim reply to look into. Rings the loop when there is any; whether there was.
+     */
+    public boolean consider(WorkerDues dues) {
+        boolean any = false;
+        if (dues.claimable()) {
+            workHint.set(true);
+            any = true;
+        }
+        if (dues.releases() && !auxiliary) {
+            unblockWanted.set(true);
+            any = true;
+        }
+        if (dues.canceling()) {
+            cancelsWanted.set(true);
+            any = true;
+        }
+        if (dues.held() > held.size()) {
+            lostClaimsWanted.set(true);
+            any = true;
+        }
+        if (any) {
+            doorbell.ring();
+        }
+        return any;
+    }
+
+    /**
+     * Mode poll (and relay while the relay is away): one statement asks what is due; the interval
+     * doubles while polls find nothing, up to brigade.worker.poll-max-interval, and drops back to
+     * the poll interval as soon as there is work.
+     */
+    private void poll() {
+        boolean any = consider(Db.await(WorkerDues.read(pool, identity.id())));
+        Duration doubled = nextPoll.multipliedBy(2);
+        nextPoll = any ? pollInterval : (doubled.compareTo(maxPollInterval) > 0 ? maxPollInterval : doubled);
+    }
+
     /** No signals reach this worker now: mode poll, or mode relay while the relay is away. */
     private boolean polling() {
         return signalsMode == SignalsConfig.Mode.POLL
@@ -218,15 +269,20 @@ public class WorkerLoop {
     }
 
     /**
-     * How long to sleep when nothing rings: the safety poll while signals arrive, else the poll
-     * interval with ±10% jitter, so that a fleet started (or cut off from its relay) together
-     * does not poll in lockstep.
+     * How long to sleep when nothing rings: while signals arrive, the safety poll (a wake-up that
+     * sends nothing); else the current poll interval with ±10% jitter, so that a fleet started
+     * (or cut off from its relay) together does not poll in lockstep.
      */
     private Duration idleTimeout() {
-        if (!polling()) {
-            return safetyPoll;
+        boolean polling = polling();
+        if (polling && !wasPolling) {
+            nextPoll = pollInterval; // the relay just went away: poll briskly at first
         }
-        return Duration.ofNanos((long) (pollInterval.toNanos() * ThreadLocalRandom.current().nextDouble(0.9, 1.1)));
+        wasPolling = polling;
+        if (!polling) {
+            return safetyPoll; // nothing is sent on this timeout: the heartbeat's dues stand in for a poll
+        }
+        return Duration.ofNanos((long) (nextPoll.toNanos() * ThreadLocalRandom.current().nextDouble(0.9, 1.1)));
     }
 
     /** The cancel signal's backup: ask the database which of my tasks someone wants canceled. */

@@ -13,6 +13,32 @@ public final class AppStatusSql {
     /** No row means the janitor judged this process missing: it must stop taking tasks. $1 id. */
     public static final String HEARTBEAT = "UPDATE app_status SET last_heartbeat = now() WHERE id = $1";
 
+    /**
+     * What is due for a worker, read in the statement that carries its heartbeat (and in poll
+     * mode, without it): so an idle worker costs one statement per heartbeat, and looks for lost
+     * signals, releases, cancels, lost claim replies and janitor duties all at once. $1 id.
+     * {@code claimable}: a task waits unclaimed (one probe of the task_claimable index);
+     * {@code releases}: released resources wait for an unblock pass; {@code held}: the tasks the
+     * database says this worker holds; {@code canceling}: one of them is to be canceled;
+     * {@code due_duties}: the janitor duties due now.
+     */
+    private static final String DUES = """
+            EXISTS (SELECT 1 FROM task WHERE state IN ('waiting', 'running', 'canceling')
+                    AND unblocked_at IS NOT NULL AND app_lock IS NULL) AS claimable,
+            EXISTS (SELECT 1 FROM reservation_release) AS releases,
+            (SELECT count(*) FROM task WHERE app_lock = $1 AND state IN ('waiting', 'running', 'canceling')) AS held,
+            EXISTS (SELECT 1 FROM task WHERE app_lock = $1 AND state = 'canceling') AS canceling,
+            ARRAY(SELECT name FROM janitor_duty WHERE next_run <= now() ORDER BY name) AS due_duties""";
+
+    /** A worker's heartbeat and its dues in one statement; {@code alive} false: the row is gone (reaped). $1 id. */
+    public static final String WORKER_HEARTBEAT = """
+            WITH beat AS (UPDATE app_status SET last_heartbeat = now() WHERE id = $1 RETURNING id)
+            SELECT EXISTS (SELECT 1 FROM beat) AS alive,
+            """ + DUES;
+
+    /** A worker's dues without a heartbeat (the poll of signals mode poll). $1 id. */
+    public static final String WORKER_DUES = "SELECT true AS alive,\n" + DUES;
+
     /** On clean exit; the foreign key frees whatever this process still held. $1 id. */
     public static final String DEREGISTER = "DELETE FROM app_status WHERE id = $1";
 

@@ -6,13 +6,6 @@ public final class JanitorSql {
     }
 
     /**
-     * The duties due now, read without a transaction: a worker asks this at each heartbeat and
-     * opens a transaction ({@link #TAKE_DUE_DUTY}) only for a duty that is due, so an idle fleet
-     * costs one statement per worker and heartbeat here, not a transaction per duty.
-     */
-    public static final String DUE_DUTIES = "SELECT name FROM janitor_duty WHERE next_run <= now()";
-
-    /**
      * Takes a duty when it is due. The transaction-level advisory lock keeps two processes from
      * doing it at once; next_run keeps the fleet from doing it more often than the interval, so
      * the cost does not grow with the number of workers. $1 duty name, $2 interval, $3 lock id.

@@ -4,7 +4,6 @@ import dev.brigade.core.task.TaskState;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -53,15 +52,53 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
     @Test
     void theDueDutiesAreTheOnesNotTakenWithinTheirInterval() {
         assertThat(dueDuties()).containsExactlyInAnyOrder("reap-missing-processes", "dispatch-schedules", "queue-metrics");
+        assertThat(WorkerDues.beat(pool, me).await().atMost(WAIT).dueDuties()).as("the heartbeat reads the same")
+                .isEqualTo(dueDuties());
         assertThat(takeDuty("reap-missing-processes", 3600)).isTrue();
         assertThat(dueDuties()).as("taken: not due for its interval")
                 .containsExactlyInAnyOrder("dispatch-schedules", "queue-metrics");
     }
 
+    @Test
+    void theHeartbeatSaysWhatIsDueForTheWorker() {
+        WorkerDues quiet = beat(me);
+        assertThat(quiet.alive()).isTrue();
+        assertThat(quiet.claimable()).isFalse();
+        assertThat(quiet.releases()).isFalse();
+        assertThat(quiet.held()).isZero();
+        assertThat(quiet.canceling()).isFalse();
+        assertThat(quiet.anythingForTheLoop(0)).isFalse();
+
+        UUID first = dispatch(List.of("D1"), List.of());
+        UUID second = dispatch(List.of("D1"), List.of()); // behind the first on D1: not claimable
+        assertThat(beat(me).claimable()).as("a task waits unclaimed").isTrue();
+        claim().orElseThrow();
+        WorkerDues holding = beat(me);
+        assertThat(holding.claimable()).as("the only free task is claimed").isFalse();
+        assertThat(holding.held()).isEqualTo(1);
+        assertThat(holding.anythingForTheLoop(0)).as("a claim whose reply this worker never saw").isTrue();
+        assertThat(holding.anythingForTheLoop(1)).isFalse();
+
+        pool.preparedQuery("UPDATE task SET state = 'canceling' WHERE id = $1").execute(Tuple.of(first)).await().atMost(WAIT);
+        assertThat(beat(me).canceling()).isTrue();
+        finish(task(first), TaskState.CANCELED).orElseThrow();
+        WorkerDues released = beat(me);
+        assertThat(released.releases()).as("D1 released, the unblocker has work").isTrue();
+        unblockReleased();
+        assertThat(beat(me).claimable()).as("the second task, unblocked").isTrue();
+        assertThat(task(second).appLock()).isNull();
+
+        assertThat(WorkerDues.read(pool, me).await().atMost(WAIT).dueDuties()).isEqualTo(dueDuties());
+        pool.preparedQuery(AppStatusSql.DEREGISTER).execute(Tuple.of(me)).await().atMost(WAIT);
+        assertThat(beat(me).alive()).as("a reaped worker learns it from its heartbeat").isFalse();
+    }
+
+    private WorkerDues beat(UUID worker) {
+        return WorkerDues.beat(pool, worker).await().atMost(WAIT);
+    }
+
     private List<String> dueDuties() {
-        List<String> names = new ArrayList<>();
-        pool.query(JanitorSql.DUE_DUTIES).execute().await().atMost(WAIT).forEach(row -> names.add(row.getString("name")));
-        return names;
+        return WorkerDues.read(pool, me).await().atMost(WAIT).dueDuties();
     }
 
     private boolean takeDuty(String name, double seconds) {

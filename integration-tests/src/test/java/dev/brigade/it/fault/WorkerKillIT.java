@@ -103,6 +103,9 @@ class WorkerKillIT {
                     (System.nanoTime() - startedNanos) / 1e9);
             assertThat(supervisor.deathsOtherThan(kills.stream().map(Kill::victim).toList()))
                     .as("workers that died without being killed (a watchdog halt under load shows here)").isEmpty();
+            // the supervisor notices a death between replacements (each waits for a worker to be ready)
+            Await.until("every killed worker seen dead and replaced", BrigadeEnvironment.READY_TIMEOUT,
+                    () -> supervisor.deaths().size(), seen -> seen >= KILLS);
             assertThat(supervisor.deaths()).as("every killed worker was seen dead and replaced").hasSize(KILLS);
         }
 

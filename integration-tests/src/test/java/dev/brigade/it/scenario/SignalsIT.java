@@ -80,7 +80,8 @@ class SignalsIT {
     @EnumSource(value = ConnectionMode.class, names = {"PGBOUNCER_POLL"})
     void aPollingWorkerWhoseServerConnectionsAreKilledCarriesOn(ConnectionMode mode) throws InterruptedException {
         WorkerProcess worker = env.startWorker(WorkerSpec.of(mode).concurrency(1)
-                .with("brigade.worker.poll-interval", POLL_INTERVAL.toSeconds() + "S"));
+                .with("brigade.worker.poll-interval", POLL_INTERVAL.toSeconds() + "S")
+                .with("brigade.worker.poll-max-interval", POLL_INTERVAL.toSeconds() + "S"));
         assertThat(pickupDelay(env.dispatcher().dispatch(TaskSpec.echo(1)))).as("before").isLessThan(POLLED);
 
         // readiness watched from just before the kill to the end

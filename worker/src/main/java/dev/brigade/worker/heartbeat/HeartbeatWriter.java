@@ -3,6 +3,7 @@ package dev.brigade.worker.heartbeat;
 import dev.brigade.core.db.AppStatusSql;
 import dev.brigade.core.db.Json;
 import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.db.WorkerDues;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
@@ -14,18 +15,11 @@ import java.time.Duration;
 
 /**
  * The worker's app_status row: registered at start, refreshed every ttl/3, deleted on a clean
- * exit. Liveness is judged by the database clock, so host clocks never matter.
+ * exit. Liveness is judged by the database clock, so host clocks never matter. The refresh also
+ * asks what is due for the worker (WorkerDues): an idle worker sends nothing else.
  */
 @ApplicationScoped
 public class HeartbeatWriter {
-    /** What a heartbeat write found. */
-    public enum Outcome {
-        /** The row was refreshed. */
-        ALIVE,
-        /** The row is gone: the janitor judged this process missing and gave its tasks away. */
-        REAPED
-    }
-
     private final Pool pool;
     private final WorkerIdentity identity;
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
@@ -45,16 +39,18 @@ public class HeartbeatWriter {
         lastSuccessNanos = System.nanoTime();
     }
 
-    /** Throws when the database cannot be reached. */
-    public Outcome beat() {
+    /**
+     * Refreshes the row and reads what is due for this worker, in one statement; {@code alive}
+     * false: the row is gone, the janitor judged this process missing and gave its tasks away.
+     * Throws when the database cannot be reached.
+     */
+    public WorkerDues beat() {
         // bounded by the beat interval: a hung link must not hold the beat past the watchdog
-        int rows = Db.await(pool.preparedQuery(AppStatusSql.HEARTBEAT).execute(Tuple.of(identity.id())), interval())
-                .rowCount();
-        if (rows == 0) {
-            return Outcome.REAPED;
+        WorkerDues dues = Db.await(WorkerDues.beat(pool, identity.id()), interval());
+        if (dues.alive()) {
+            lastSuccessNanos = System.nanoTime();
         }
-        lastSuccessNanos = System.nanoTime();
-        return Outcome.ALIVE;
+        return dues;
     }
 
     public void deregister() {

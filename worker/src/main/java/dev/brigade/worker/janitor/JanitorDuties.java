@@ -24,12 +24,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Janitor duties, tried by every (non-auxiliary) worker at each heartbeat and done by one at a
+ * Janitor duties, tried by every (non-auxiliary) worker whose heartbeat finds them due and done by one at a
  * time, at most once per interval fleet-wide (JanitorSql.TAKE_DUE_DUTY): removing missing
  * processes, whose tasks then become claimable and end failed; sweeping the reservations left by
  * a process that halted (see ProcessExit).
@@ -69,10 +68,11 @@ public class JanitorDuties {
         Db.await(schedules.applyRetention(retention));
     }
 
-    /** The duties the database says are due now; each is then taken (or lost to another worker) in a transaction of its own. */
-    public void runDue() {
-        Set<String> due = new HashSet<>();
-        Db.await(pool.query(JanitorSql.DUE_DUTIES).execute()).forEach(row -> due.add(row.getString("name")));
+    /**
+     * The duties the heartbeat found due (WorkerDues.dueDuties); each is then taken (or lost to
+     * another worker) in a transaction of its own.
+     */
+    public void runDue(Collection<String> due) {
         if (due.contains(REAP)) {
             reapMissingProcesses();
         }
