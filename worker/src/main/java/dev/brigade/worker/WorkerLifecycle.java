@@ -15,7 +15,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -231,8 +230,8 @@ public class WorkerLifecycle {
                 processExit.recordAndHalt("worker " + identity.name() + " was judged missing; its tasks were given away");
             }
             loop.consider(dues);
-            if (!config.auxiliary() && !dues.dueDuties().isEmpty()) {
-                runOffTheBeat(() -> janitorDuties(dues.dueDuties()));
+            if (!config.auxiliary() && dues.janitorWork()) {
+                runOffTheBeat(() -> janitorDuties(dues));
             }
             return true;
         } catch (RuntimeException e) {
@@ -272,7 +271,7 @@ public class WorkerLifecycle {
         }
     }
 
-    private void janitorDuties(List<String> due) {
+    private void janitorDuties(WorkerDues due) {
         try {
             janitor.runDue(due);
         } catch (RuntimeException e) {

@@ -257,7 +257,7 @@ public class WorkerLoop {
      * the poll interval as soon as there is work.
      */
     private void poll() {
-        boolean any = consider(Db.await(WorkerDues.read(pool, identity.id())));
+        boolean any = consider(Db.await(WorkerDues.read(pool, identity.id(), List.of()))); // duties: the heartbeat's
         Duration doubled = nextPoll.multipliedBy(2);
         nextPoll = any ? pollInterval : (doubled.compareTo(maxPollInterval) > 0 ? maxPollInterval : doubled);
     }

@@ -16,11 +16,15 @@ public final class AppStatusSql {
     /**
      * What is due for a worker, read in the statement that carries its heartbeat (and in poll
      * mode, without it): so an idle worker costs one statement per heartbeat, and looks for lost
-     * signals, releases, cancels, lost claim replies and janitor duties all at once. $1 id.
+     * signals, releases, cancels, lost claim replies and janitor work all at once. $1 id, $2 the
+     * janitor duties this worker does (none for an auxiliary one).
      * {@code claimable}: a task waits unclaimed (one probe of the task_claimable index);
      * {@code releases}: released resources wait for an unblock pass; {@code held}: the tasks the
      * database says this worker holds; {@code canceling}: one of them is to be canceled;
-     * {@code due_duties}: the janitor duties due now.
+     * {@code missing}: a process's heartbeat is older than its ttl (to be reaped);
+     * {@code schedule_due}: a schedule is due and its last task final (what dispatch of due
+     * schedules takes); {@code due_duties}: those of $2 due now. So the janitor's transactions run
+     * only when there is something to do.
      */
     private static final String DUES = """
             EXISTS (SELECT 1 FROM task WHERE state IN ('waiting', 'running', 'canceling')
@@ -28,15 +32,20 @@ public final class AppStatusSql {
             EXISTS (SELECT 1 FROM reservation_release) AS releases,
             (SELECT count(*) FROM task WHERE app_lock = $1 AND state IN ('waiting', 'running', 'canceling')) AS held,
             EXISTS (SELECT 1 FROM task WHERE app_lock = $1 AND state = 'canceling') AS canceling,
-            ARRAY(SELECT name FROM janitor_duty WHERE next_run <= now() ORDER BY name) AS due_duties""";
+            EXISTS (SELECT 1 FROM app_status WHERE last_heartbeat < now() - ttl) AS missing,
+            EXISTS (SELECT 1 FROM task_schedule s LEFT JOIN task last ON last.id = s.last_task
+                    WHERE s.enabled AND s.next_dispatch <= now()
+                      AND (last.id IS NULL OR last.state IN ('completed', 'failed', 'canceled', 'skipped'))) AS schedule_due,
+            ARRAY(SELECT name FROM janitor_duty WHERE next_run <= now() AND name = ANY ($2::text[])
+                  ORDER BY name) AS due_duties""";
 
-    /** A worker's heartbeat and its dues in one statement; {@code alive} false: the row is gone (reaped). $1 id. */
+    /** A worker's heartbeat and its dues in one statement; {@code alive} false: the row is gone (reaped). $1 id, $2 duties. */
     public static final String WORKER_HEARTBEAT = """
             WITH beat AS (UPDATE app_status SET last_heartbeat = now() WHERE id = $1 RETURNING id)
             SELECT EXISTS (SELECT 1 FROM beat) AS alive,
             """ + DUES;
 
-    /** A worker's dues without a heartbeat (the poll of signals mode poll). $1 id. */
+    /** A worker's dues without a heartbeat (the poll of signals mode poll). $1 id, $2 duties. */
     public static final String WORKER_DUES = "SELECT true AS alive,\n" + DUES;
 
     /** On clean exit; the foreign key frees whatever this process still held. $1 id. */

@@ -18,29 +18,38 @@ import java.util.UUID;
  * @param releases  released resources wait for an unblock pass
  * @param held      tasks the database says this worker holds
  * @param canceling one of them is to be canceled
- * @param dueDuties the janitor duties due now
+ * @param missing   a process is missing (its heartbeat older than its ttl): the reaper has work
+ * @param scheduleDue a schedule is due
+ * @param dueDuties the janitor duties (of those asked about) due now
  */
 public record WorkerDues(boolean alive, boolean claimable, boolean releases, long held, boolean canceling,
-                         List<String> dueDuties) {
+                         boolean missing, boolean scheduleDue, List<String> dueDuties) {
 
-    /** The heartbeat with the dues. */
-    public static Uni<WorkerDues> beat(SqlClient client, UUID worker) {
-        return read(client, AppStatusSql.WORKER_HEARTBEAT, worker);
+    /** The heartbeat with the dues; {@code duties}: the janitor duties the worker does (none: auxiliary). */
+    public static Uni<WorkerDues> beat(SqlClient client, UUID worker, List<String> duties) {
+        return read(client, AppStatusSql.WORKER_HEARTBEAT, worker, duties);
     }
 
     /** The dues alone. */
-    public static Uni<WorkerDues> read(SqlClient client, UUID worker) {
-        return read(client, AppStatusSql.WORKER_DUES, worker);
+    public static Uni<WorkerDues> read(SqlClient client, UUID worker, List<String> duties) {
+        return read(client, AppStatusSql.WORKER_DUES, worker, duties);
     }
 
-    private static Uni<WorkerDues> read(SqlClient client, String sql, UUID worker) {
-        return client.preparedQuery(sql).execute(Tuple.of(worker)).map(rows -> of(rows.iterator().next()));
+    private static Uni<WorkerDues> read(SqlClient client, String sql, UUID worker, List<String> duties) {
+        return client.preparedQuery(sql).execute(Tuple.of(worker, duties.toArray(String[]::new)))
+                .map(rows -> of(rows.iterator().next()));
     }
 
     private static WorkerDues of(Row row) {
         String[] duties = row.getArrayOfStrings("due_duties");
         return new WorkerDues(row.getBoolean("alive"), row.getBoolean("claimable"), row.getBoolean("releases"),
-                row.getLong("held"), row.getBoolean("canceling"), duties == null ? List.of() : List.of(duties));
+                row.getLong("held"), row.getBoolean("canceling"), row.getBoolean("missing"),
+                row.getBoolean("schedule_due"), duties == null ? List.of() : List.of(duties));
+    }
+
+    /** Whether the janitor has anything to do now: a process to reap, a schedule to dispatch, a duty due. */
+    public boolean janitorWork() {
+        return missing || scheduleDue || !dueDuties.isEmpty();
     }
 
     /** Whether anything at all asks the worker to act (beyond its janitor duties). */

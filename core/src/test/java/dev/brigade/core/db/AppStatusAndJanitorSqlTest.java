@@ -51,12 +51,10 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
 
     @Test
     void theDueDutiesAreTheOnesNotTakenWithinTheirInterval() {
-        assertThat(dueDuties()).containsExactlyInAnyOrder("reap-missing-processes", "dispatch-schedules", "queue-metrics");
-        assertThat(WorkerDues.beat(pool, me).await().atMost(WAIT).dueDuties()).as("the heartbeat reads the same")
-                .isEqualTo(dueDuties());
+        assertThat(dueDuties()).containsExactly("queue-metrics", "reap-missing-processes");
+        assertThat(beat(me).dueDuties()).as("the heartbeat reads the same").isEqualTo(dueDuties());
         assertThat(takeDuty("reap-missing-processes", 3600)).isTrue();
-        assertThat(dueDuties()).as("taken: not due for its interval")
-                .containsExactlyInAnyOrder("dispatch-schedules", "queue-metrics");
+        assertThat(dueDuties()).as("taken: not due for its interval").containsExactly("queue-metrics");
     }
 
     @Test
@@ -67,6 +65,7 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
         assertThat(quiet.releases()).isFalse();
         assertThat(quiet.held()).isZero();
         assertThat(quiet.canceling()).isFalse();
+        assertThat(quiet.missing()).isFalse();
         assertThat(quiet.anythingForTheLoop(0)).isFalse();
 
         UUID first = dispatch(List.of("D1"), List.of());
@@ -88,17 +87,42 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
         assertThat(beat(me).claimable()).as("the second task, unblocked").isTrue();
         assertThat(task(second).appLock()).isNull();
 
-        assertThat(WorkerDues.read(pool, me).await().atMost(WAIT).dueDuties()).isEqualTo(dueDuties());
+        UUID other = register("worker");
+        pool.preparedQuery(AppStatusSql.EXPIRE_SOON).execute(Tuple.of(other, 0.0)).await().atMost(WAIT);
+        assertThat(beat(me).missing()).as("a process to reap").isTrue();
+        pool.query(AppStatusSql.DELETE_MISSING).execute().await().atMost(WAIT);
+        assertThat(beat(me).missing()).isFalse();
+
+        assertThat(WorkerDues.read(pool, me, DUTIES).await().atMost(WAIT).dueDuties()).isEqualTo(dueDuties());
+        assertThat(WorkerDues.read(pool, me, List.of()).await().atMost(WAIT).dueDuties())
+                .as("an auxiliary worker asks about no duty").isEmpty();
         pool.preparedQuery(AppStatusSql.DEREGISTER).execute(Tuple.of(me)).await().atMost(WAIT);
         assertThat(beat(me).alive()).as("a reaped worker learns it from its heartbeat").isFalse();
     }
 
+    @Test
+    void theHeartbeatSaysWhenAScheduleIsDueAndItsLastTaskFinal() {
+        pool.query("UPDATE task_schedule SET enabled = false").execute().await().atMost(WAIT); // the built-in retention
+        assertThat(beat(me).scheduleDue()).isFalse();
+        UUID last = dispatch(List.of("S1"), List.of());
+        pool.preparedQuery("""
+                        INSERT INTO task_schedule (id, name, task_name, args, dispatch_interval, next_dispatch, last_task)
+                        VALUES (gen_random_uuid(), 'due-test', 'brigade.echo', '{}', interval '1 hour', now() - interval '1 second', $1)""")
+                .execute(Tuple.of(last)).await().atMost(WAIT);
+        assertThat(beat(me).scheduleDue()).as("due, but its last task is still incomplete").isFalse();
+        finish(claim().orElseThrow(), TaskState.COMPLETED).orElseThrow();
+        assertThat(beat(me).scheduleDue()).isTrue();
+        pool.query("DELETE FROM task_schedule WHERE name = 'due-test'").execute().await().atMost(WAIT);
+    }
+
+    private static final List<String> DUTIES = List.of("queue-metrics", "reap-missing-processes");
+
     private WorkerDues beat(UUID worker) {
-        return WorkerDues.beat(pool, worker).await().atMost(WAIT);
+        return WorkerDues.beat(pool, worker, DUTIES).await().atMost(WAIT);
     }
 
     private List<String> dueDuties() {
-        return WorkerDues.read(pool, me).await().atMost(WAIT).dueDuties();
+        return WorkerDues.read(pool, me, DUTIES).await().atMost(WAIT).dueDuties();
     }
 
     private boolean takeDuty(String name, double seconds) {

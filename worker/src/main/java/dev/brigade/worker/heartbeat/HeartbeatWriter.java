@@ -7,11 +7,13 @@ import dev.brigade.core.db.WorkerDues;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
+import dev.brigade.worker.janitor.JanitorDuties;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The worker's app_status row: registered at start, refreshed every ttl/3, deleted on a clean
@@ -25,12 +27,14 @@ public class HeartbeatWriter {
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
 
     private final Duration ttl;
+    private final List<String> duties;
     private volatile long lastSuccessNanos = 0;
 
     public HeartbeatWriter(Pool pool, WorkerIdentity identity, WorkerConfig config) {
         this.pool = pool;
         this.identity = identity;
         this.ttl = config.ttl();
+        this.duties = JanitorDuties.askedBy(config.auxiliary());
     }
 
     public void register() {
@@ -46,7 +50,7 @@ public class HeartbeatWriter {
      */
     public WorkerDues beat() {
         // bounded by the beat interval: a hung link must not hold the beat past the watchdog
-        WorkerDues dues = Db.await(WorkerDues.beat(pool, identity.id()), interval());
+        WorkerDues dues = Db.await(WorkerDues.beat(pool, identity.id(), duties), interval());
         if (dues.alive()) {
             lastSuccessNanos = System.nanoTime();
         }

@@ -5,6 +5,7 @@ import dev.brigade.core.db.JanitorSql;
 import dev.brigade.core.db.Json;
 import dev.brigade.core.db.TaskSql;
 import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.db.WorkerDues;
 import dev.brigade.core.dispatch.ScheduleDispatcher;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.signal.SignalPublisher;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.Optional;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -37,12 +37,10 @@ import java.util.List;
 public class JanitorDuties {
     private static final Logger LOG = Logger.getLogger(JanitorDuties.class);
     static final String REAP = "reap-missing-processes";
-    static final String SCHEDULES = "dispatch-schedules";
     static final String QUEUE_METRICS = "queue-metrics";
     private static final int QUEUE_METRICS_LOCK = 4;
     private static final double QUEUE_METRICS_SECONDS = 15;
     private static final int REAP_LOCK = 2;
-    private static final int SCHEDULES_LOCK = 3;
     private static final int SWEEP_BATCH = 100;
 
     private final Pool pool;
@@ -69,17 +67,27 @@ public class JanitorDuties {
     }
 
     /**
-     * The duties the heartbeat found due (WorkerDues.dueDuties); each is then taken (or lost to
-     * another worker) in a transaction of its own.
+     * The janitor duties a worker asks its heartbeat about (WorkerDues): none for an auxiliary
+     * one. (The janitor_duty row dispatch-schedules is no longer taken: the heartbeat says when a
+     * schedule is due, and dispatching skips what another worker has locked.)
      */
-    public void runDue(Collection<String> due) {
-        if (due.contains(REAP)) {
+    public static List<String> askedBy(boolean auxiliary) {
+        return auxiliary ? List.of() : List.of(REAP, QUEUE_METRICS);
+    }
+
+    /**
+     * What the heartbeat found to do: reap when a process is missing and the reap is due, dispatch
+     * when a schedule is due, publish the queue figures when due. A duty is then taken (or lost
+     * to another worker) in a transaction of its own.
+     */
+    public void runDue(WorkerDues dues) {
+        if (dues.missing() && dues.dueDuties().contains(REAP)) {
             reapMissingProcesses();
         }
-        if (due.contains(SCHEDULES)) {
-            dispatchDueSchedules();
+        if (dues.scheduleDue()) {
+            Db.await(schedules.dispatchDue()); // FOR UPDATE SKIP LOCKED: two workers never dispatch one schedule
         }
-        if (due.contains(QUEUE_METRICS)) {
+        if (dues.dueDuties().contains(QUEUE_METRICS)) {
             publishQueueFigures();
         }
     }
@@ -101,15 +109,6 @@ public class JanitorDuties {
                 .call(f -> f.isEmpty() ? Uni.createFrom().voidItem()
                         : SignalPublisher.send(tx, Signal.METRICS, Json.write(f.get())))));
         figures.ifPresent(metrics::queue);
-    }
-
-    /** Due schedules, checked at every heartbeat by one worker: the granularity is a heartbeat or better. */
-    private void dispatchDueSchedules() {
-        boolean due = Db.await(pool.withTransaction(tx -> tx.preparedQuery(JanitorSql.TAKE_DUE_DUTY)
-                .execute(Tuple.of(SCHEDULES, 1.0, SCHEDULES_LOCK)).map(rows -> rows.rowCount() == 1)));
-        if (due) {
-            Db.await(schedules.dispatchDue());
-        }
     }
 
     private void reapMissingProcesses() {
