@@ -28,10 +28,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Janitor duties, tried by every (non-auxiliary) worker whose heartbeat finds them due and done by one at a
- * time, at most once per interval fleet-wide (JanitorSql.TAKE_DUE_DUTY): removing missing
- * processes, whose tasks then become claimable and end failed; sweeping the reservations left by
- * a process that halted (see ProcessExit).
+ * Janitor work, done by a (non-auxiliary) worker whose heartbeat says there is some (WorkerDues):
+ * removing missing processes, whose tasks then become claimable and end failed, and sweeping the
+ * reservations left by a process that halted (see ProcessExit), at most once per interval
+ * fleet-wide (JanitorSql.TAKE_DUE_DUTY); dispatching due schedules; publishing the queue figures.
  */
 @ApplicationScoped
 public class JanitorDuties {
