@@ -54,7 +54,7 @@ public class WorkerLoop {
     private final int maxBacklog;
     private final Doorbell doorbell = new Doorbell();
     private final AtomicBoolean unblockWanted = new AtomicBoolean(true);
-    /** Whether claimable work may exist: a signal came, or the last claim filled all the room it had. */
+    /** Whether claimable work may exist: a signal came, or the last claim filled its room and saw more waiting. */
     private final AtomicBoolean workHint = new AtomicBoolean(true);
     /** Signals mode relay: the relay woke this worker to claim (handed back when there is no room). */
     private final AtomicBoolean relayWoke = new AtomicBoolean();
@@ -175,8 +175,9 @@ public class WorkerLoop {
 
     /**
      * Claims as many tasks as there is room for, in one statement, when work may be waiting;
-     * true when it claimed anything. A short claim means nothing more was claimable: the loop
-     * then waits for a signal instead of asking again after every finished task.
+     * true when it claimed anything. A short claim, or a full one that saw nothing more waiting,
+     * means nothing more was claimable: the loop then waits for a signal instead of asking again
+     * after every finished task.
      */
     private boolean fillSlots() {
         int room = room();
@@ -204,10 +205,12 @@ public class WorkerLoop {
                 throw e;
             }
             localQueue.releaseReserved(reserved - (int) claimed.stream().filter(TaskBatchStore.Claimed::started).count());
-            if (claimed.size() == room) {
+            // a full claim that saw more waiting claims again as soon as there is room (and in
+            // relay mode has others woken); one that saw nothing more waits for the next signal
+            if (claimed.size() == room && claimed.getLast().moreClaimable()) {
                 workHint.set(true);
                 if (signalsMode == SignalsConfig.Mode.RELAY) {
-                    relay.reportMore(); // there may be more than this worker can take: wake others
+                    relay.reportMore();
                 }
             }
             claimed.forEach(supervisor::start);

@@ -38,8 +38,9 @@ public final class TaskBatchStore {
     /**
      * A claimed task, with the state the claim found it in, and whether the claim started it
      * (then it is running and its handler must run now; else a waiting one is held, not started).
+     * {@code moreClaimable}: the claim saw another task waiting unclaimed beyond those it took.
      */
-    public record Claimed(Task task, TaskState claimedState, boolean started) {
+    public record Claimed(Task task, TaskState claimedState, boolean started, boolean moreClaimable) {
     }
 
     /**
@@ -129,7 +130,7 @@ public final class TaskBatchStore {
                     List<Claimed> claimed = new ArrayList<>();
                     for (Row row : rows) {
                         claimed.add(new Claimed(TaskRows.map(row), TaskState.fromDb(row.getString("claimed_state")),
-                                row.getBoolean("start_now")));
+                                row.getBoolean("start_now"), row.getBoolean("more_claimable")));
                     }
                     return claimed;
                 });

@@ -62,8 +62,12 @@ public final class TaskSql {
      * missing; to be finished failed) keep their state, and the name of the process that ran
      * them stays, to say which one went missing; {@code claimed_state} is the state the claim
      * found. A waiting task gets my name at once (API.md: the process that holds or held it);
-     * {@code start_now} says which were started. $1 app_lock (me), $2 my name, $3 my versions,
-     * $4 how many at most, $5 how many of the waiting ones to start.
+     * {@code start_now} says which were started. {@code more_claimable} (the same on every row):
+     * whether, beyond the tasks taken, the statement's snapshot shows another one waiting
+     * unclaimed (one probe of the claimable index; a task another worker is claiming at that
+     * moment counts), so that a worker whose claim filled its room knows whether to ask the
+     * relay to wake others. $1 app_lock (me), $2 my name, $3 my versions, $4 how many at most,
+     * $5 how many of the waiting ones to start.
      */
     public static final String CLAIM_BATCH = """
             WITH candidate AS (
@@ -89,7 +93,11 @@ public final class TaskSql {
                 started_at = CASE WHEN ranked.start_now THEN clock_timestamp() ELSE task.started_at END
             FROM ranked
             WHERE task.id = ranked.id
-            RETURNING ranked.claimed_state, ranked.start_now,\s""" + COLUMNS_WITH_ARGS;
+            RETURNING ranked.claimed_state, ranked.start_now,
+                EXISTS (SELECT 1 FROM task more
+                        WHERE more.state IN ('waiting', 'running', 'canceling')
+                          AND more.unblocked_at IS NOT NULL AND more.app_lock IS NULL
+                          AND more.id NOT IN (SELECT id FROM candidate)) AS more_claimable,\s""" + COLUMNS_WITH_ARGS;
 
     /**
      * waiting → running for a batch of claimed tasks this worker is about to hand a handler slot,

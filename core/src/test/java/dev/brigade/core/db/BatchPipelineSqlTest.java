@@ -99,8 +99,19 @@ class BatchPipelineSqlTest extends SqlTestSupport {
             assertThat(task(untouched).state()).isEqualTo(TaskState.WAITING);
             assertThat(task(untouched).appLock()).isNull();
         }
-        assertThat(claimBatch(3)).extracting(c -> c.task().id()).containsExactlyInAnyOrderElementsOf(ids.subList(3, 5));
+        assertThat(first).as("two more wait beyond the three taken").allMatch(TaskBatchStore.Claimed::moreClaimable);
+        List<TaskBatchStore.Claimed> rest = claimBatch(3);
+        assertThat(rest).extracting(c -> c.task().id()).containsExactlyInAnyOrderElementsOf(ids.subList(3, 5));
+        assertThat(rest).as("nothing waits beyond the last two").noneMatch(TaskBatchStore.Claimed::moreClaimable);
         assertThat(claimBatch(3)).isEmpty();
+    }
+
+    @Test
+    void aClaimThatTakesExactlyTheLastTaskSeesNothingMore() {
+        UUID only = dispatch(List.of(), List.of());
+        List<TaskBatchStore.Claimed> claimed = claimBatch(1);
+        assertThat(claimed).extracting(c -> c.task().id()).containsExactly(only);
+        assertThat(claimed.getFirst().moreClaimable()).as("a full claim of the only task: nobody else to wake").isFalse();
     }
 
     @Test
