@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoolerStatementsIT {
     private static final String HEARTBEATS =
             "SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database"
-                    + " WHERE datname = current_database()) AND query LIKE 'UPDATE app_status SET last_heartbeat%'";
+                    + " WHERE datname = current_database()) AND query LIKE '%UPDATE app_status SET last_heartbeat%'";
     private static final String SETS =
             "SELECT coalesce(sum(calls), 0) AS n, string_agg(DISTINCT query, '; ') AS queries FROM pg_stat_statements"
                     + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query ILIKE 'SET %'";
