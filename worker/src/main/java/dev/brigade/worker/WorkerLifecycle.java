@@ -51,6 +51,8 @@ public class WorkerLifecycle {
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("brigade-timer-", 0).daemon().factory());
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** A janitor run is under way (a new one is not started beside it). */
+    private final AtomicBoolean janitorRunning = new AtomicBoolean();
     private final CountDownLatch exited = new CountDownLatch(1);
     private volatile boolean started;
     /** True while the worker waits for the api-server to apply the schema version it needs. */
@@ -230,7 +232,7 @@ public class WorkerLifecycle {
                 processExit.recordAndHalt("worker " + identity.name() + " was judged missing; its tasks were given away");
             }
             loop.consider(dues);
-            if (!config.auxiliary() && dues.janitorWork()) {
+            if (!config.auxiliary() && dues.janitorWork() && janitorRunning.compareAndSet(false, true)) {
                 runOffTheBeat(() -> janitorDuties(dues));
             }
             return true;
@@ -262,12 +264,21 @@ public class WorkerLifecycle {
         }
     }
 
-    /** On the other timer thread, so that a long duty never makes the next beat late. */
+    /**
+     * On the other timer thread, so that a long duty never makes the next beat late; one run at
+     * a time ({@link #janitorRunning}), so the beat always has a thread.
+     */
     private void runOffTheBeat(Runnable work) {
         try {
-            timers.execute(work);
+            timers.execute(() -> {
+                try {
+                    work.run();
+                } finally {
+                    janitorRunning.set(false);
+                }
+            });
         } catch (RejectedExecutionException stopping) {
-            // the process is stopping: no more duties
+            janitorRunning.set(false); // the process is stopping: no more duties
         }
     }
 
