@@ -1,5 +1,7 @@
 package dev.brigade.api.relay;
 
+import dev.brigade.api.error.Problem;
+import dev.brigade.core.db.Json;
 import dev.brigade.core.signal.RelayProtocol;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -63,8 +65,7 @@ public class RelayEndpoint {
     }
 
     private static void problem(RoutingContext context, int status, String title, String detail) {
-        String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail.replace("\"", "'") + "\"}";
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json").end(body);
+        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(Json.write(new Problem("about:blank", title, status, detail, null)));
     }
 }

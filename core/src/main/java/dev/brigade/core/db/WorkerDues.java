@@ -51,9 +51,4 @@ public record WorkerDues(boolean alive, boolean claimable, boolean releases, lon
     public boolean janitorWork() {
         return missing || scheduleDue || !dueDuties.isEmpty();
     }
-
-    /** Whether anything at all asks the worker to act (beyond its janitor duties). */
-    public boolean anythingForTheLoop(int heldLocally) {
-        return claimable || releases || canceling || held > heldLocally;
-    }
 }

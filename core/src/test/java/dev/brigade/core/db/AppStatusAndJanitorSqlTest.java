@@ -66,7 +66,6 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
         assertThat(quiet.held()).isZero();
         assertThat(quiet.canceling()).isFalse();
         assertThat(quiet.missing()).isFalse();
-        assertThat(quiet.anythingForTheLoop(0)).isFalse();
 
         UUID first = dispatch(List.of("D1"), List.of());
         UUID second = dispatch(List.of("D1"), List.of()); // behind the first on D1: not claimable
@@ -75,8 +74,8 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
         WorkerDues holding = beat(me);
         assertThat(holding.claimable()).as("the only free task is claimed").isFalse();
         assertThat(holding.held()).isEqualTo(1);
-        assertThat(holding.anythingForTheLoop(0)).as("a claim whose reply this worker never saw").isTrue();
-        assertThat(holding.anythingForTheLoop(1)).isFalse();
+        assertThat(holding.releases()).isFalse();
+        assertThat(holding.canceling()).isFalse();
 
         pool.preparedQuery("UPDATE task SET state = 'canceling' WHERE id = $1").execute(Tuple.of(first)).await().atMost(WAIT);
         assertThat(beat(me).canceling()).isTrue();
