@@ -80,6 +80,15 @@ public class WorkerLifecycle {
         if (LaunchMode.current() == LaunchMode.NORMAL) {
             WorkerMain.takeStopSignals(this); // not in tests: the test JVM keeps its own handling
         }
+        start();
+    }
+
+    /**
+     * Waits for the schema (on a thread of its own when it is not there yet), then starts the
+     * work; returns at once. Quarkus calls it at start-up; the fleet benchmark calls it for each
+     * of the many workers it runs in one process.
+     */
+    public void start() {
         if (signals.mode() == SignalsConfig.Mode.RELAY) {
             relay.checkSettings(); // a missing relay URL or secret fails the start, with the setting's name
         }

@@ -48,6 +48,7 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     private Path testLogs;
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final List<ApiServerProcess> apiServers = new ArrayList<>();
+    private final List<FleetHostProcess> fleets = new ArrayList<>();
     /** Per direct URL (database): the port its relay listens on, told to relay-mode workers. */
     private final Map<String, Integer> relayPorts = new HashMap<>();
     /** Per direct URL: the api-server serving its relay port, if one was started. */
@@ -84,12 +85,14 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     @Override
     public void afterEach(ExtensionContext context) {
         stopWorkers();
+        stop(takeAll(fleets));
         stopApiServers();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         stopWorkers();
+        stop(takeAll(fleets));
         stopApiServers();
         stop(takeAll(classRelays));
         try {
@@ -151,6 +154,28 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
             }
         }
         return started;
+    }
+
+    /**
+     * Starts a process of {@code identities} worker identities (see {@code FleetHost}) on this
+     * class's database, started evenly over {@code startOver}, and waits until every one has
+     * started; in relay mode with the class's relay. Stopped after the test like the workers.
+     */
+    public FleetHostProcess startFleet(int identities, Duration startOver, WorkerSpec spec) {
+        String dbUrl = dbUrl(spec.mode());
+        if (spec.mode().relay()) {
+            ensureRelay(dbUrl, database.url());
+            spec = spec.with("brigade.relay.url", "http://127.0.0.1:" + relayPort(database.url()))
+                    .with("brigade.relay.secret", ApiServerProcess.RELAY_SECRET);
+        }
+        FleetHostProcess fleet;
+        synchronized (fleets) {
+            String label = "fleet-" + (fleets.size() + 1);
+            fleet = FleetHostProcess.start(label, identities, startOver, spec, dbUrl, database.url(),
+                    testLogs.resolve(label + ".log"));
+            fleets.add(fleet);
+        }
+        return fleet.awaitReady(READY_TIMEOUT.plus(startOver));
     }
 
     /** Starts the api-server (loopback, a free port) on this class's database and waits until it is ready. */
@@ -312,21 +337,21 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
         stop(takeAll(apiServers));
     }
 
-    private static List<ApiServerProcess> takeAll(List<ApiServerProcess> list) {
+    private static <P extends ProgramProcess> List<P> takeAll(List<P> list) {
         synchronized (list) {
-            List<ApiServerProcess> taken = new ArrayList<>(list);
+            List<P> taken = new ArrayList<>(list);
             list.clear();
             return taken;
         }
     }
 
-    private static void stop(List<ApiServerProcess> toStop) {
-        toStop.forEach(ApiServerProcess::terminate);
+    private static void stop(List<? extends ProgramProcess> toStop) {
+        toStop.forEach(ProgramProcess::terminate);
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-        for (ApiServerProcess api : toStop) {
-            api.awaitExitQuietly(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        for (ProgramProcess program : toStop) {
+            program.awaitExitQuietly(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
-        toStop.forEach(ApiServerProcess::close);
+        toStop.forEach(ProgramProcess::close);
     }
 
     /**

@@ -191,7 +191,7 @@ public final class PgBouncer implements AutoCloseable {
                 auth_file = %s
                 pool_mode = transaction
                 ignore_startup_parameters = extra_float_digits
-                max_client_conn = 1000
+                max_client_conn = 5000
                 default_pool_size = 40
                 reserve_pool_size = 0
                 server_login_retry = 1
