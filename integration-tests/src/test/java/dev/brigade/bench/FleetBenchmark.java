@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>herd: {@code bench.tasks} tasks dispatched one at a time: claim statements per task beyond
  * the rate at rest, and dispatch to handler start (created_at to started_at).</li>
  * </ol>
- * The host must still be alive at the end (an identity whose heartbeat was lost, or that was
+ * Every identity's readiness check runs every {@code bench.probe-seconds} (30, deploy/'s period),
+ * as a kubelet would ask it. The host must still be alive at the end (an identity whose heartbeat was lost, or that was
  * judged missing, halts it) and exit 0 on SIGTERM; the invariant checker runs on every task.
  *
  * <pre>
@@ -63,6 +64,8 @@ class FleetBenchmark {
     private final int tasks = Integer.getInteger("bench.tasks", 100);
     private final Duration idleWindow = Duration.ofSeconds(Long.getLong("bench.idle-seconds", 60));
     private final Duration startOver = Duration.ofSeconds(Long.getLong("bench.start-over", 60));
+    /** Each identity's readiness probe (deploy/'s worker readinessProbe period; 0: none). */
+    private final Duration probePeriod = Duration.ofSeconds(Long.getLong("bench.probe-seconds", 30));
 
     @Test
     void fleet() {
@@ -87,7 +90,8 @@ class FleetBenchmark {
         int sessionsBefore = sessions(pool);
         resetStatements(pool);
         long storming = System.nanoTime();
-        FleetHostProcess fleet = ENV.startFleet(size, startOver, WorkerSpec.defaults(mode));
+        FleetHostProcess fleet = ENV.startFleet(size, startOver,
+                WorkerSpec.defaults(mode).with("fleet.probe-period", probePeriod.toString()));
         Counts storm = counts(pool, seconds(storming));
         sleep(SETTLE);
 

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Many worker identities in one process, for fleets larger than this machine's memory holds as
@@ -18,6 +21,10 @@ import java.util.concurrent.CountDownLatch;
  * signal and janitor code with its own id, app_status row and database pool, started evenly over
  * {@code fleet.start-over} (a rollout's start-up storm). Their settings are the worker's
  * ({@link FleetSettings}). The identities share one Vert.x instance and the JVM, nothing else.
+ *
+ * <p>Every identity's readiness check is asked every {@code fleet.probe-period} (default 30 s,
+ * deploy/'s worker readinessProbe; 0 for none), the identities' probes spread over the period as
+ * the kubelet's timers of separate pods are: the probes' own statements are part of a fleet's cost.
  *
  * <p>{@code GET /ready} on {@code fleet.port} answers 200 once every identity has started (its
  * row registered, its loop running). SIGTERM or SIGINT: every identity stops as a worker does
@@ -58,9 +65,19 @@ public final class FleetHost {
             next += pause;
         }
         System.out.printf("fleet %s: %d identities started over %s%n", label, identities, startOver);
+        Duration probePeriod = Duration.parse(System.getProperty("fleet.probe-period", "PT30S"));
+        ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("fleet-probes").daemon().factory());
+        if (!probePeriod.isZero()) {
+            for (int i = 0; i < cells.size(); i++) {
+                long offset = probePeriod.toNanos() * i / cells.size();
+                kubelet.scheduleAtFixedRate(cells.get(i)::probeReadiness, offset, probePeriod.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
         stop.await();
 
         System.out.printf("fleet %s: stopping %d identities%n", label, identities);
+        kubelet.shutdownNow();
         cells.forEach(WorkerCell::requestStop);
         for (WorkerCell cell : cells) {
             cell.awaitStopped(STOP_WAIT);

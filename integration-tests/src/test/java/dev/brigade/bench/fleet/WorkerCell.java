@@ -24,6 +24,7 @@ import dev.brigade.worker.execute.HeldTasks;
 import dev.brigade.worker.execute.LocalQueue;
 import dev.brigade.worker.execute.TaskCompleter;
 import dev.brigade.worker.execute.TaskSupervisor;
+import dev.brigade.worker.health.WorkerReadiness;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.janitor.JanitorDuties;
 import dev.brigade.worker.metrics.WorkerMetrics;
@@ -57,6 +58,7 @@ final class WorkerCell {
     private final WorkerIdentity identity;
     private final Pool pool;
     private final WorkerLifecycle lifecycle;
+    private final WorkerReadiness readiness;
 
     WorkerCell(FleetSettings settings, Vertx vertx, String name) {
         this.identity = new WorkerIdentity(UUID.randomUUID(), name);
@@ -96,8 +98,10 @@ final class WorkerCell {
 
         JanitorDuties janitor = new JanitorDuties(pool, unblockPass, new ScheduleDispatcher(pool, dispatcher), config,
                 settings.retention(), metrics);
+        RequiredSchema schema = new RequiredSchema(pool);
         this.lifecycle = new WorkerLifecycle(config, signals, identity, heartbeat, janitor, listener, relay, loop,
-                held, processExit, new RequiredSchema(pool));
+                held, processExit, schema);
+        this.readiness = new WorkerReadiness(pool, heartbeat, listener, signals, schema, relay);
     }
 
     UUID id() {
@@ -111,6 +115,11 @@ final class WorkerCell {
 
     boolean started() {
         return lifecycle.started();
+    }
+
+    /** Asks the worker's readiness check, as a kubelet's probe does; returns at once. */
+    void probeReadiness() {
+        readiness.call().subscribe().with(response -> { }, failure -> { });
     }
 
     /** A first stop request (running tasks finish); returns at once. */
