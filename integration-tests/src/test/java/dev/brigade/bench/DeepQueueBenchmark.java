@@ -91,7 +91,7 @@ class DeepQueueBenchmark {
      */
     private Stats unblockStep(Pool pool) {
         UUID me = UUID.randomUUID();
-        pool.preparedQuery(AppStatusSql.REGISTER).execute(Tuple.of(me, "bench@host", "worker", "{}", 3600.0))
+        pool.preparedQuery(AppStatusSql.REGISTER).execute(Tuple.of(me, "bench@host", "worker", "{}", 3600.0, "{}"))
                 .await().atMost(WAIT);
         TaskStore.ClaimNext claim = new TaskStore.ClaimNext(me, "bench@host", Map.of());
         List<Double> millis = new ArrayList<>();

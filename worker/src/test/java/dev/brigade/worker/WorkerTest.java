@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brigade.core.db.ProgressStore;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.task.DispatchRequest;
 import dev.brigade.core.task.ProgressReport;
 import dev.brigade.core.task.Task;
@@ -36,7 +37,11 @@ class WorkerTest {
     @Inject
     TaskCanceler canceler;
     @Inject
+    TaskHandlers handlers;
+    @Inject
     Pool pool;
+    @Inject
+    WorkerIdentity identity;
 
     @Test
     void echoCompletesWithItsValue() {
@@ -153,6 +158,34 @@ class WorkerTest {
             assertThat(echo.state()).isEqualTo(TaskState.COMPLETED);
             assertThat(echo.result().asInt()).isEqualTo(i);
         }
+    }
+
+    @Test
+    void registrationAdvertisesTheHandlersThisWorkerRuns() {
+        JsonNode advertised = awaitAdvertised();
+        assertThat(advertised.path("brigade.echo").path("may_run_immediately").asBoolean()).isTrue();
+        assertThat(advertised.path("brigade.spawn").path("may_run_immediately").isBoolean()).isTrue();
+        assertThat(advertised.path("brigade.spawn").path("may_run_immediately").asBoolean()).isFalse();
+        assertThat(advertised.has(UnstorableResultHandler.NAME)).as("an application's own handler").isTrue();
+        assertThat(advertised.size()).as("one entry per handler bean").isEqualTo(handlers.names().size());
+    }
+
+    /** This worker's handlers column, once it has registered. */
+    private JsonNode awaitAdvertised() {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            var rows = pool.preparedQuery("SELECT handlers::text AS handlers FROM app_status WHERE id = $1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(identity.id())).await().atMost(DEADLINE);
+            if (rows.rowCount() == 1) {
+                return dev.brigade.core.db.Json.parse(rows.iterator().next().getString("handlers"));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("the worker did not register in time");
     }
 
     private UUID dispatch(String name, JsonNode args, List<String> exclusive, List<String> shared) {

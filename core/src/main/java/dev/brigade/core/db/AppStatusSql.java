@@ -5,10 +5,14 @@ public final class AppStatusSql {
     private AppStatusSql() {
     }
 
-    /** $1 id, $2 name, $3 type, $4 versions, $5 ttl. */
+    /**
+     * $1 id, $2 name, $3 type, $4 versions, $5 ttl, $6 the handlers it runs (see
+     * {@link AdvertisedHandlerStore#encode}; '{}' for an api-server). Written once: the heartbeat
+     * does not repeat them, since a process's handlers do not change while it runs.
+     */
     public static final String REGISTER = """
-            INSERT INTO app_status (id, name, type, versions, ttl, last_heartbeat, started_at)
-            VALUES ($1, $2, $3, $4::text::jsonb, make_interval(secs => $5::float8), now(), now())""";
+            INSERT INTO app_status (id, name, type, versions, ttl, last_heartbeat, started_at, handlers)
+            VALUES ($1, $2, $3, $4::text::jsonb, make_interval(secs => $5::float8), now(), now(), $6::text::jsonb)""";
 
     /** No row means the janitor judged this process missing: it must stop taking tasks. $1 id. */
     public static final String HEARTBEAT = "UPDATE app_status SET last_heartbeat = now() WHERE id = $1";
@@ -61,6 +65,25 @@ public final class AppStatusSql {
     /** The missing processes (heartbeat older than their ttl), removed. */
     public static final String DELETE_MISSING = """
             DELETE FROM app_status WHERE last_heartbeat < now() - ttl RETURNING id, name, type""";
+
+    /**
+     * The handler names live workers (heartbeat within their own ttl) advertise, one row per
+     * name: what dispatch checks a name against. {@code may_run_immediately} only when every live
+     * worker that advertises the name says so, since any of them may claim the task.
+     */
+    public static final String SELECT_ADVERTISED_HANDLERS = """
+            SELECT h.name, bool_and(coalesce((h.entry ->> 'may_run_immediately')::boolean, false)) AS may_run_immediately
+            FROM app_status a CROSS JOIN LATERAL jsonb_each(a.handlers) AS h(name, entry)
+            WHERE a.type = 'worker' AND a.last_heartbeat >= now() - a.ttl
+            GROUP BY h.name""";
+
+    /** Every (handler name, live worker that advertises it): by name, then the workers oldest first. */
+    public static final String SELECT_ADVERTISED_HANDLER_WORKERS = """
+            SELECT h.name, a.name AS worker,
+                   coalesce((h.entry ->> 'may_run_immediately')::boolean, false) AS may_run_immediately
+            FROM app_status a CROSS JOIN LATERAL jsonb_each(a.handlers) AS h(name, entry)
+            WHERE a.type = 'worker' AND a.last_heartbeat >= now() - a.ttl
+            ORDER BY h.name, a.started_at, a.id""";
 
     /** Online processes of a type, oldest first. $1 type. */
     public static final String SELECT_ONLINE = """

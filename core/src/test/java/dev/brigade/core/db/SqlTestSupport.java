@@ -43,7 +43,7 @@ abstract class SqlTestSupport {
     UUID register(String type) {
         UUID id = UUID.randomUUID();
         pool.preparedQuery(AppStatusSql.REGISTER)
-                .execute(Tuple.of(id, "test-" + id, type, "{\"brigade\":\"1.0.0\"}", 30.0))
+                .execute(Tuple.of(id, "test-" + id, type, "{\"brigade\":\"1.0.0\"}", 30.0, AdvertisedHandlerStore.NONE))
                 .await().atMost(WAIT);
         return id;
     }
