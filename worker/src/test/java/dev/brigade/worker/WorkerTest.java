@@ -170,6 +170,25 @@ class WorkerTest {
         assertThat(advertised.size()).as("one entry per handler bean").isEqualTo(handlers.names().size());
     }
 
+    @Test
+    void aHandlerMayDispatchChildrenOfAHandlerOnlyAnotherWorkerAdvertises() {
+        String foreign = "test.foreign-" + UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        pool.preparedQuery("INSERT INTO app_status (id, name, type, ttl, handlers) VALUES ($1, 'other@host', 'worker', "
+                        + "interval '1 hour', jsonb_build_object($2::text, jsonb_build_object('may_run_immediately', false)))")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(other, foreign)).await().atMost(DEADLINE);
+        try {
+            UUID parent = dispatch("brigade.spawn", args().put("count", 2).put("name", foreign), List.of(), List.of());
+            Task done = awaitTask(parent, t -> t.state().isFinal());
+            assertThat(done.state()).as("children of an advertised name are accepted: %s", done.error())
+                    .isEqualTo(TaskState.COMPLETED);
+            assertThat(TaskStore.childIds(pool, parent).await().atMost(DEADLINE)).hasSize(2);
+        } finally {
+            pool.preparedQuery("DELETE FROM app_status WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(other))
+                    .await().atMost(DEADLINE);
+        }
+    }
+
     /** This worker's handlers column, once it has registered. */
     private JsonNode awaitAdvertised() {
         long deadline = System.nanoTime() + DEADLINE.toNanos();

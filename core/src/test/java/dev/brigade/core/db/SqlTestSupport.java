@@ -2,6 +2,7 @@ package dev.brigade.core.db;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.HandlerCatalog;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.reservation.Reservations;
 import dev.brigade.core.signal.Signal;
@@ -58,7 +59,8 @@ abstract class SqlTestSupport {
         Reservations reservations = Reservations.of(exclusive, shared, "default");
         TaskStore.NewTask row = new TaskStore.NewTask(id, "brigade.echo", JsonNodeFactory.instance.objectNode(),
                 "cid", reservations, immediate, true, null, null, versions);
-        Dispatcher dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), false));
+        Dispatcher dispatcher = new Dispatcher(pool, new HandlerCatalog(pool, new TaskHandlers(List.of(), false),
+                java.util.Set.of(), Duration.ZERO));
         pool.withTransaction(tx -> dispatcher.dispatchIn(tx, row)).await().atMost(WAIT);
         return id;
     }
