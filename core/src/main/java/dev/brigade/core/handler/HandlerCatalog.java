@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -53,8 +52,9 @@ public class HandlerCatalog {
     }
 
     /**
-     * What is known, sure to be read fresh from app_status for any of {@code names} (nulls
-     * ignored) the last read did not have: no query when all of them are known already.
+     * What is known, sure to be read fresh from app_status for any of {@code names} the last read
+     * did not have (missing and blank names are the dispatcher's to refuse, not a reason to read):
+     * no query when all of them are known already.
      */
     public Uni<KnownHandlers> knowing(Collection<String> names) {
         return knowing(pool, names);
@@ -63,7 +63,7 @@ public class HandlerCatalog {
     /** As {@link #knowing(Collection)}, reading (when it must) on the caller's client. */
     public Uni<KnownHandlers> knowing(SqlClient client, Collection<String> names) {
         KnownHandlers known = current();
-        if (names.stream().filter(Objects::nonNull).allMatch(known::knows)) {
+        if (names.stream().filter(name -> name != null && !name.isBlank()).allMatch(known::knows)) {
             return Uni.createFrom().item(known);
         }
         return refresh(client);

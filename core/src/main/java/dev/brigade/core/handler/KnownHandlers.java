@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The handler names a dispatch may use, as one process knows them at one moment, each with
@@ -14,18 +13,18 @@ import java.util.TreeSet;
  * names configured as known (never immediate on their own: nothing vouches for them).
  */
 public final class KnownHandlers {
-    private final Map<String, Boolean> mayRunImmediately;
+    private final TreeMap<String, Boolean> mayRunImmediately;
 
-    private KnownHandlers(Map<String, Boolean> mayRunImmediately) {
-        this.mayRunImmediately = Collections.unmodifiableMap(mayRunImmediately);
+    private KnownHandlers(TreeMap<String, Boolean> mayRunImmediately) {
+        this.mayRunImmediately = mayRunImmediately;
     }
 
     /** {@code advertised}: name to whether every live worker advertising it says it may run immediately. */
     public static KnownHandlers of(TaskHandlers own, Set<String> configured, Map<String, Boolean> advertised) {
-        Map<String, Boolean> known = new TreeMap<>();
+        TreeMap<String, Boolean> known = new TreeMap<>();
         configured.forEach(name -> known.put(name, false));
         known.putAll(advertised);
-        own.names().forEach(name -> known.put(name, own.find(name).orElseThrow().mayRunImmediately()));
+        own.all().forEach(handler -> known.put(handler.name(), handler.mayRunImmediately()));
         return new KnownHandlers(known);
     }
 
@@ -40,6 +39,6 @@ public final class KnownHandlers {
 
     /** Every name, sorted: what a refused dispatch lists. */
     public SortedSet<String> names() {
-        return Collections.unmodifiableSortedSet(new TreeSet<>(mayRunImmediately.keySet()));
+        return Collections.unmodifiableSortedSet(mayRunImmediately.navigableKeySet());
     }
 }
