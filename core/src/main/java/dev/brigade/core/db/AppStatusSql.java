@@ -21,8 +21,12 @@ public final class AppStatusSql {
      * What is due for a worker, read in the statement that carries its heartbeat (and in poll
      * mode, without it): so an idle worker costs one statement per heartbeat, and looks for lost
      * signals, releases, cancels, lost claim replies and janitor work all at once. $1 id, $2 the
-     * janitor duties this worker does (none for an auxiliary one).
-     * {@code claimable}: a task waits unclaimed (one probe of the task_claimable index);
+     * janitor duties this worker does (none for an auxiliary one), $3 the handler names it runs.
+     * {@code claimable}: a task this worker's claim (TaskSql.CLAIM_BATCH) would take waits
+     * unclaimed: a waiting one of a name it runs (one probe of task_claimable_by_name per name),
+     * or one any worker finishes (canceling, or running without a holder: one probe of
+     * task_claimable_to_finish). A task of a name it does not run is never "claimable" for it, or
+     * an idle worker beside one it cannot run would claim in vain on every beat;
      * {@code releases}: released resources wait for an unblock pass; {@code held}: the tasks the
      * database says this worker holds; {@code canceling}: one of them is to be canceled;
      * {@code missing}: a process's heartbeat is older than its ttl (to be reaped);
@@ -31,8 +35,17 @@ public final class AppStatusSql {
      * only when there is something to do.
      */
     private static final String DUES = """
-            EXISTS (SELECT 1 FROM task WHERE state IN ('waiting', 'running', 'canceling')
-                    AND unblocked_at IS NOT NULL AND app_lock IS NULL) AS claimable,
+            (EXISTS (SELECT 1
+                     FROM unnest($3::text[]) AS handler(name)
+                     CROSS JOIN LATERAL (
+                         SELECT 1 FROM task
+                         WHERE task.name = handler.name AND state = 'waiting'
+                           AND unblocked_at IS NOT NULL AND app_lock IS NULL
+                         -- the index's order: without it a generic plan may scan the table
+                         ORDER BY immediate DESC, created_at, id
+                         LIMIT 1) mine)
+             OR EXISTS (SELECT 1 FROM task WHERE state IN ('running', 'canceling')
+                        AND unblocked_at IS NOT NULL AND app_lock IS NULL)) AS claimable,
             EXISTS (SELECT 1 FROM reservation_release) AS releases,
             (SELECT count(*) FROM task WHERE app_lock = $1 AND state IN ('waiting', 'running', 'canceling')) AS held,
             EXISTS (SELECT 1 FROM task WHERE app_lock = $1 AND state = 'canceling') AS canceling,
@@ -43,13 +56,13 @@ public final class AppStatusSql {
             ARRAY(SELECT name FROM janitor_duty WHERE next_run <= now() AND name = ANY ($2::text[])
                   ORDER BY name) AS due_duties""";
 
-    /** A worker's heartbeat and its dues in one statement; {@code alive} false: the row is gone (reaped). $1 id, $2 duties. */
+    /** A worker's heartbeat and its dues in one statement; {@code alive} false: the row is gone (reaped). $1 id, $2 duties, $3 handler names. */
     public static final String WORKER_HEARTBEAT = """
             WITH beat AS (UPDATE app_status SET last_heartbeat = now() WHERE id = $1 RETURNING id)
             SELECT EXISTS (SELECT 1 FROM beat) AS alive,
             """ + DUES;
 
-    /** A worker's dues without a heartbeat (the poll of signals mode poll). $1 id, $2 duties. */
+    /** A worker's dues without a heartbeat (the poll of signals mode poll). $1 id, $2 duties, $3 handler names. */
     public static final String WORKER_DUES = "SELECT true AS alive,\n" + DUES;
 
     /** On clean exit; the foreign key frees whatever this process still held. $1 id. */

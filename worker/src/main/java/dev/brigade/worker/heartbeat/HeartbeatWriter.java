@@ -56,7 +56,7 @@ public class HeartbeatWriter {
      */
     public WorkerDues beat() {
         // bounded by the beat interval: a hung link must not hold the beat past the watchdog
-        WorkerDues dues = Db.await(WorkerDues.beat(pool, identity.id(), duties), interval());
+        WorkerDues dues = Db.await(WorkerDues.beat(pool, identity.id(), duties, handlers.names()), interval());
         if (dues.alive()) {
             lastSuccessNanos = System.nanoTime();
         }
