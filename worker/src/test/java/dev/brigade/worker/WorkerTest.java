@@ -189,6 +189,40 @@ class WorkerTest {
         }
     }
 
+    @Test
+    void aTaskOfAHandlerThisWorkerDoesNotRunIsLeftWaitingAndStillBlocksWhatConflictsWithIt() {
+        String foreign = "test.other-team-" + UUID.randomUUID();
+        UUID other = UUID.randomUUID(); // a live worker that runs it, somewhere else (it never claims here)
+        pool.preparedQuery("INSERT INTO app_status (id, name, type, ttl, handlers) VALUES ($1, 'other@host', 'worker', "
+                        + "interval '1 hour', jsonb_build_object($2::text, jsonb_build_object('may_run_immediately', false)))")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(other, foreign)).await().atMost(DEADLINE);
+        try {
+            String resource = "mixed:" + UUID.randomUUID();
+            UUID theirs = dispatch(foreign, args(), List.of(resource), List.of());
+            UUID blocked = dispatch("brigade.echo", args().put("value", 1), List.of(resource), List.of());
+            UUID mine = dispatch("brigade.echo", args().put("value", 2), List.of(), List.of());
+            // the claim goes in FIFO order: had it taken the earlier foreign task, it would have done so by now
+            assertThat(awaitTask(mine, t -> t.state().isFinal()).state()).isEqualTo(TaskState.COMPLETED);
+            Task left = task(theirs);
+            assertThat(left.state()).isEqualTo(TaskState.WAITING);
+            assertThat(left.appLock()).isNull();
+            assertThat(left.worker()).as("never claimed").isNull();
+            assertThat(task(blocked).unblockedAt()).as("FIFO: behind the earlier exclusive task").isNull();
+            assertThat(dev.brigade.core.db.WorkerDues.read(pool, identity.id(), List.of(), handlers.names())
+                    .await().atMost(DEADLINE).claimable()).as("nothing this worker runs is claimable").isFalse();
+
+            // a cancel is anyone's to finish: this worker ends it canceled, and the blocked task runs
+            canceler.cancel(theirs).await().atMost(DEADLINE);
+            Task canceled = awaitTask(theirs, t -> t.state().isFinal());
+            assertThat(canceled.state()).isEqualTo(TaskState.CANCELED);
+            assertThat(canceled.startedAt()).isNull();
+            assertThat(awaitTask(blocked, t -> t.state().isFinal()).state()).isEqualTo(TaskState.COMPLETED);
+        } finally {
+            pool.preparedQuery("DELETE FROM app_status WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(other))
+                    .await().atMost(DEADLINE);
+        }
+    }
+
     /** This worker's handlers column, once it has registered. */
     private JsonNode awaitAdvertised() {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
