@@ -91,9 +91,9 @@ class DeepQueueBenchmark {
      */
     private Stats unblockStep(Pool pool) {
         UUID me = UUID.randomUUID();
-        pool.preparedQuery(AppStatusSql.REGISTER).execute(Tuple.of(me, "bench@host", "worker", "{}", 3600.0))
+        pool.preparedQuery(AppStatusSql.REGISTER).execute(Tuple.of(me, "bench@host", "worker", "{}", 3600.0, "{}"))
                 .await().atMost(WAIT);
-        TaskStore.ClaimNext claim = new TaskStore.ClaimNext(me, "bench@host", Map.of());
+        TaskStore.ClaimNext claim = new TaskStore.ClaimNext(me, "bench@host", Map.of(), java.util.Set.of("brigade.echo"));
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             Task task = TaskStore.claimNext(pool, claim).await().atMost(WAIT).orElseThrow();

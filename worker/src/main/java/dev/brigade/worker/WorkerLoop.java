@@ -4,6 +4,7 @@ import dev.brigade.core.db.TaskBatchStore;
 import dev.brigade.core.db.TaskSql;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.db.WorkerDues;
+import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.worker.claim.TaskClaimer;
 import dev.brigade.worker.execute.HeldTasks;
@@ -36,6 +37,7 @@ public class WorkerLoop {
 
     private final Pool pool;
     private final WorkerIdentity identity;
+    private final TaskHandlers handlers;
     private final TaskClaimer claimer;
     private final TaskSupervisor supervisor;
     private final TaskCompleter completer;
@@ -72,11 +74,12 @@ public class WorkerLoop {
     private volatile Runnable onDrained = () -> { };
     private Thread thread;
 
-    public WorkerLoop(Pool pool, WorkerIdentity identity, TaskClaimer claimer, TaskSupervisor supervisor,
+    public WorkerLoop(Pool pool, WorkerIdentity identity, TaskHandlers handlers, TaskClaimer claimer, TaskSupervisor supervisor,
                       TaskCompleter completer, HeldTasks held, LocalQueue localQueue, UnblockPass unblockPass,
                       WorkerConfig config, SignalsConfig signals, RelaySignalClient relay) {
         this.pool = pool;
         this.identity = identity;
+        this.handlers = handlers;
         this.claimer = claimer;
         this.supervisor = supervisor;
         this.completer = completer;
@@ -260,7 +263,7 @@ public class WorkerLoop {
      * the poll interval as soon as there is work.
      */
     private void poll() {
-        boolean any = consider(Db.await(WorkerDues.read(pool, identity.id(), List.of()))); // duties: the heartbeat's
+        boolean any = consider(Db.await(WorkerDues.read(pool, identity.id(), List.of(), handlers.names()))); // duties: the heartbeat's
         Duration doubled = nextPoll.multipliedBy(2);
         nextPoll = any ? pollInterval : (doubled.compareTo(maxPollInterval) > 0 ? maxPollInterval : doubled);
     }

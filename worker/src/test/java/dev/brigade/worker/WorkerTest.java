@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brigade.core.db.ProgressStore;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.task.DispatchRequest;
 import dev.brigade.core.task.ProgressReport;
 import dev.brigade.core.task.Task;
@@ -36,7 +37,11 @@ class WorkerTest {
     @Inject
     TaskCanceler canceler;
     @Inject
+    TaskHandlers handlers;
+    @Inject
     Pool pool;
+    @Inject
+    WorkerIdentity identity;
 
     @Test
     void echoCompletesWithItsValue() {
@@ -153,6 +158,87 @@ class WorkerTest {
             assertThat(echo.state()).isEqualTo(TaskState.COMPLETED);
             assertThat(echo.result().asInt()).isEqualTo(i);
         }
+    }
+
+    @Test
+    void registrationAdvertisesTheHandlersThisWorkerRuns() {
+        JsonNode advertised = awaitAdvertised();
+        assertThat(advertised.path("brigade.echo").path("may_run_immediately").asBoolean()).isTrue();
+        assertThat(advertised.path("brigade.spawn").path("may_run_immediately").isBoolean()).isTrue();
+        assertThat(advertised.path("brigade.spawn").path("may_run_immediately").asBoolean()).isFalse();
+        assertThat(advertised.has(UnstorableResultHandler.NAME)).as("an application's own handler").isTrue();
+        assertThat(advertised.size()).as("one entry per handler bean").isEqualTo(handlers.names().size());
+    }
+
+    @Test
+    void aHandlerMayDispatchChildrenOfAHandlerOnlyAnotherWorkerAdvertises() {
+        String foreign = "test.foreign-" + UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        pool.preparedQuery("INSERT INTO app_status (id, name, type, ttl, handlers) VALUES ($1, 'other@host', 'worker', "
+                        + "interval '1 hour', jsonb_build_object($2::text, jsonb_build_object('may_run_immediately', false)))")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(other, foreign)).await().atMost(DEADLINE);
+        try {
+            UUID parent = dispatch("brigade.spawn", args().put("count", 2).put("name", foreign), List.of(), List.of());
+            Task done = awaitTask(parent, t -> t.state().isFinal());
+            assertThat(done.state()).as("children of an advertised name are accepted: %s", done.error())
+                    .isEqualTo(TaskState.COMPLETED);
+            assertThat(TaskStore.childIds(pool, parent).await().atMost(DEADLINE)).hasSize(2);
+        } finally {
+            pool.preparedQuery("DELETE FROM app_status WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(other))
+                    .await().atMost(DEADLINE);
+        }
+    }
+
+    @Test
+    void aTaskOfAHandlerThisWorkerDoesNotRunIsLeftWaitingAndStillBlocksWhatConflictsWithIt() {
+        String foreign = "test.other-team-" + UUID.randomUUID();
+        UUID other = UUID.randomUUID(); // a live worker that runs it, somewhere else (it never claims here)
+        pool.preparedQuery("INSERT INTO app_status (id, name, type, ttl, handlers) VALUES ($1, 'other@host', 'worker', "
+                        + "interval '1 hour', jsonb_build_object($2::text, jsonb_build_object('may_run_immediately', false)))")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(other, foreign)).await().atMost(DEADLINE);
+        try {
+            String resource = "mixed:" + UUID.randomUUID();
+            UUID theirs = dispatch(foreign, args(), List.of(resource), List.of());
+            UUID blocked = dispatch("brigade.echo", args().put("value", 1), List.of(resource), List.of());
+            UUID mine = dispatch("brigade.echo", args().put("value", 2), List.of(), List.of());
+            // the claim goes in FIFO order: had it taken the earlier foreign task, it would have done so by now
+            assertThat(awaitTask(mine, t -> t.state().isFinal()).state()).isEqualTo(TaskState.COMPLETED);
+            Task left = task(theirs);
+            assertThat(left.state()).isEqualTo(TaskState.WAITING);
+            assertThat(left.appLock()).isNull();
+            assertThat(left.worker()).as("never claimed").isNull();
+            assertThat(task(blocked).unblockedAt()).as("FIFO: behind the earlier exclusive task").isNull();
+            assertThat(dev.brigade.core.db.WorkerDues.read(pool, identity.id(), List.of(), handlers.names())
+                    .await().atMost(DEADLINE).claimable()).as("nothing this worker runs is claimable").isFalse();
+
+            // a cancel is anyone's to finish: this worker ends it canceled, and the blocked task runs
+            canceler.cancel(theirs).await().atMost(DEADLINE);
+            Task canceled = awaitTask(theirs, t -> t.state().isFinal());
+            assertThat(canceled.state()).isEqualTo(TaskState.CANCELED);
+            assertThat(canceled.startedAt()).isNull();
+            assertThat(awaitTask(blocked, t -> t.state().isFinal()).state()).isEqualTo(TaskState.COMPLETED);
+        } finally {
+            pool.preparedQuery("DELETE FROM app_status WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(other))
+                    .await().atMost(DEADLINE);
+        }
+    }
+
+    /** This worker's handlers column, once it has registered. */
+    private JsonNode awaitAdvertised() {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            var rows = pool.preparedQuery("SELECT handlers::text AS handlers FROM app_status WHERE id = $1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(identity.id())).await().atMost(DEADLINE);
+            if (rows.rowCount() == 1) {
+                return dev.brigade.core.db.Json.parse(rows.iterator().next().getString("handlers"));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("the worker did not register in time");
     }
 
     private UUID dispatch(String name, JsonNode args, List<String> exclusive, List<String> shared) {

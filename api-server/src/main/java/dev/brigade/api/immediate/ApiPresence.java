@@ -1,6 +1,7 @@
 package dev.brigade.api.immediate;
 
 import dev.brigade.api.config.ApiConfig;
+import dev.brigade.core.db.AdvertisedHandlerStore;
 import dev.brigade.core.db.AppStatusSql;
 import dev.brigade.core.db.Json;
 import dev.brigade.core.db.TaskStore;
@@ -74,7 +75,9 @@ public class ApiPresence {
 
     private Uni<Void> register() {
         return pool.preparedQuery(AppStatusSql.REGISTER)
-                .execute(Tuple.of(id, name, "api", Json.write(BrigadeVersion.components()), TaskStore.seconds(ttl)))
+                // advertises nothing: dispatch here knows this process's own handlers without a row
+                .execute(Tuple.of(id, name, "api", Json.write(BrigadeVersion.components()), TaskStore.seconds(ttl),
+                        AdvertisedHandlerStore.NONE))
                 .replaceWithVoid();
     }
 

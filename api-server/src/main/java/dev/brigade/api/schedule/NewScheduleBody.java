@@ -6,6 +6,7 @@ import dev.brigade.core.db.TaskScheduleStore;
 import dev.brigade.core.dispatch.Dispatcher;
 import dev.brigade.core.error.FieldError;
 import dev.brigade.core.error.InvalidRequestException;
+import dev.brigade.core.handler.KnownHandlers;
 import dev.brigade.core.task.DispatchRequest;
 
 import java.time.Duration;
@@ -25,14 +26,14 @@ public record NewScheduleBody(String name, String taskName, JsonNode args, Strin
      * rules (a known handler, args an object of at most 1 MiB), so a schedule cannot be created
      * that would fail at every run. A missing next_dispatch means as soon as possible.
      */
-    TaskScheduleStore.NewSchedule validate(Dispatcher dispatcher) {
+    TaskScheduleStore.NewSchedule validate(Dispatcher dispatcher, KnownHandlers known) {
         List<FieldError> errors = new ArrayList<>();
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH
                 || name.chars().anyMatch(Character::isISOControl)) {
             errors.add(new FieldError("name", "must be 1.." + MAX_NAME_LENGTH + " characters without control characters"));
         }
         try {
-            dispatcher.validate(DispatchRequest.of(taskName, args == null || args.isNull() ? null : args));
+            dispatcher.validate(DispatchRequest.of(taskName, args == null || args.isNull() ? null : args), known);
         } catch (InvalidRequestException e) {
             e.errors().forEach(error -> errors.add(
                     new FieldError(error.field().equals("name") ? "task_name" : error.field(), error.message())));

@@ -15,6 +15,7 @@ import dev.brigade.core.error.FieldError;
 import dev.brigade.core.error.InvalidRequestException;
 import dev.brigade.core.error.NotFoundException;
 import dev.brigade.core.error.StateConflictException;
+import dev.brigade.core.handler.HandlerCatalog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.Consumes;
@@ -42,12 +43,15 @@ import java.util.UUID;
 public class TaskScheduleResource {
     private final Pool pool;
     private final Dispatcher dispatcher;
+    private final HandlerCatalog catalog;
     private final ApiConfig config;
     private final ObjectMapper mapper;
 
-    public TaskScheduleResource(Pool pool, Dispatcher dispatcher, ApiConfig config, ObjectMapper mapper) {
+    public TaskScheduleResource(Pool pool, Dispatcher dispatcher, HandlerCatalog catalog, ApiConfig config,
+                                ObjectMapper mapper) {
         this.pool = pool;
         this.dispatcher = dispatcher;
+        this.catalog = catalog;
         this.config = config;
         this.mapper = mapper;
     }
@@ -58,12 +62,13 @@ public class TaskScheduleResource {
         if (body == null) {
             throw new InvalidRequestException("body", "a JSON object is required");
         }
-        TaskScheduleStore.NewSchedule schedule = body.validate(dispatcher);
-        return TaskScheduleStore.insert(pool, schedule).map(row -> {
-            TaskScheduleView view = TaskScheduleView.of(row.orElseThrow(() ->
-                    new StateConflictException("a task schedule named '" + schedule.name() + "' exists already")));
-            return Response.created(URI.create(view.href())).entity(view).build();
-        });
+        return catalog.knowing(java.util.Collections.singletonList(body.taskName()))
+                .map(known -> body.validate(dispatcher, known))
+                .chain(schedule -> TaskScheduleStore.insert(pool, schedule).map(row -> {
+                    TaskScheduleView view = TaskScheduleView.of(row.orElseThrow(() ->
+                            new StateConflictException("a task schedule named '" + schedule.name() + "' exists already")));
+                    return Response.created(URI.create(view.href())).entity(view).build();
+                }));
     }
 
     @GET

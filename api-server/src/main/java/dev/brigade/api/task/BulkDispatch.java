@@ -6,6 +6,8 @@ import dev.brigade.core.dispatch.Dispatcher;
 import dev.brigade.core.error.FieldError;
 import dev.brigade.core.error.InvalidRequestException;
 import dev.brigade.core.error.PayloadTooLargeException;
+import dev.brigade.core.handler.HandlerCatalog;
+import dev.brigade.core.handler.KnownHandlers;
 import dev.brigade.core.task.DispatchRequest;
 import dev.brigade.core.task.Task;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +24,8 @@ import java.util.UUID;
  * A bulk dispatch from the API: each task checked as a single dispatch checks it, and the groups
  * named checked to exist, before anything is written; then all the tasks in one statement, in
  * the order given, or none. Every bad field is named under {@code tasks[i]}, so one answer lists
- * every task to fix.
+ * every task to fix. The groups and (when one is new to this process) the handler names are
+ * read at the same time, so a bulk costs one round trip before its dispatch, at most.
  *
  * <p>An immediate task is refused: it runs inside its request, one at a time, and a task that ran
  * cannot be taken back when a later one of the bulk is refused; handing it to the workers instead
@@ -35,21 +38,24 @@ public class BulkDispatch {
 
     private final Pool pool;
     private final Dispatcher dispatcher;
+    private final HandlerCatalog catalog;
 
-    public BulkDispatch(Pool pool, Dispatcher dispatcher) {
+    public BulkDispatch(Pool pool, Dispatcher dispatcher, HandlerCatalog catalog) {
         this.pool = pool;
         this.dispatcher = dispatcher;
+        this.catalog = catalog;
     }
 
     /** The tasks as written, in the order given. */
     public Uni<List<Task>> dispatch(List<DispatchRequest> requests) {
-        return existingGroups(requests)
-                .map(groups -> validate(requests, groups))
+        Uni<KnownHandlers> known = catalog.knowing(requests.stream().map(DispatchRequest::name).toList());
+        return Uni.combine().all().unis(existingGroups(requests), known).asTuple()
+                .map(both -> validate(requests, both.getItem1(), both.getItem2()))
                 .chain(dispatcher::dispatchValidated)
                 .map(dispatched -> dispatched.stream().map(Dispatcher.Dispatched::task).toList());
     }
 
-    private List<TaskStore.NewTask> validate(List<DispatchRequest> requests, Set<UUID> groups) {
+    private List<TaskStore.NewTask> validate(List<DispatchRequest> requests, Set<UUID> groups, KnownHandlers known) {
         List<TaskStore.NewTask> rows = new ArrayList<>(requests.size());
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
@@ -60,7 +66,7 @@ public class BulkDispatch {
             }
             try {
                 // the other fields of an immediate task are checked as the deferred task it has to become
-                rows.add(dispatcher.validate(request.immediate() ? asDeferred(request) : request));
+                rows.add(dispatcher.validate(request.immediate() ? asDeferred(request) : request, known));
             } catch (InvalidRequestException e) {
                 e.errors().forEach(error -> errors.add(new FieldError(at + error.field(), error.message())));
             } catch (PayloadTooLargeException e) {

@@ -125,7 +125,8 @@ public final class TaskBatchStore {
      */
     public static Uni<List<Claimed>> claim(SqlClient client, TaskStore.ClaimNext who, int limit, int startNow) {
         return client.preparedQuery(TaskSql.CLAIM_BATCH)
-                .execute(Tuple.of(who.appLock(), who.workerName(), Json.write(who.versions()), limit, startNow))
+                .execute(Tuple.of(who.appLock(), who.workerName(), Json.write(who.versions()), limit, startNow,
+                        who.handlerNames().toArray(String[]::new)))
                 .map(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
                     for (Row row : rows) {

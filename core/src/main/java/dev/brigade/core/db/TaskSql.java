@@ -44,43 +44,74 @@ public final class TaskSql {
 
     /**
      * The claim, one statement for a batch: lock up to $4 claimable tasks (immediate first, then
-     * FIFO) that no other worker has locked, and take them (app_lock). The first $5 waiting ones
-     * (the worker has a handler slot free for each, and nothing queued) are started in the same
-     * write; the others stay waiting, held, until the worker starts them ({@link #START_BATCH},
-     * just before their handlers run): a worker that dies holding tasks it never started has
-     * them back in the queue (the app_lock is cleared with its app_status row), never failed;
-     * only a started task is. SKIP LOCKED
-     * keeps workers off each other's rows without waiting, and the whole test sits in one query
-     * level, so a row another worker claimed (or even finished) and committed meanwhile is
-     * re-checked against all of it under the row lock. Tasks claimed together never conflict:
-     * each was free (no earlier incomplete conflicting task) when it was unblocked. The walk
-     * follows the claimable partial index, so its cost does not grow with the queue. A worker
-     * never runs a task that asks for newer components than it has, but may finish the cancel of
-     * any task; a task that asks for exactly the versions this worker has (the usual case: it was
-     * dispatched by a program of the same release) passes a cheap containment test first. A
-     * canceling task (to be finished canceled) and a running one (its worker went
-     * missing; to be finished failed) keep their state, and the name of the process that ran
-     * them stays, to say which one went missing; {@code claimed_state} is the state the claim
-     * found. A waiting task gets my name at once (API.md: the process that holds or held it);
-     * {@code start_now} says which were started. {@code more_claimable} (the same on every row):
-     * whether, beyond the tasks taken, the statement's snapshot shows another one waiting
-     * unclaimed (one probe of the claimable index; a task another worker is claiming at that
-     * moment counts), so that a worker whose claim filled its room knows whether to ask the
+     * FIFO) that no other worker has locked, and take them (app_lock). A waiting task is claimable
+     * only by a worker that runs its handler ($6, the names it runs): in a mixed fleet each worker
+     * takes only its own names, and a task whose name no live worker runs stays waiting, unclaimed
+     * (still blocking, as any waiting task does, the later tasks it conflicts with). The first $5
+     * waiting ones (the worker has a handler slot free for each, and nothing queued) are started
+     * in the same write; the others stay waiting, held, until the worker starts them
+     * ({@link #START_BATCH}, just before their handlers run): a worker that dies holding tasks it
+     * never started has them back in the queue (the app_lock is cleared with its app_status row),
+     * never failed; only a started task is.
+     * <p>
+     * The candidates come from two walks, each a query level that holds every condition of its
+     * tasks with FOR UPDATE SKIP LOCKED, so a row another worker claimed (or even finished) and
+     * committed meanwhile is re-checked against all of them under the row lock: per name I run,
+     * its waiting tasks in claim order (index task_claimable_by_name, at most $4 each); and the
+     * tasks any worker may take to finish them, whatever their name (index
+     * task_claimable_to_finish): a canceling task (finished canceled) and a running one whose
+     * worker went missing (finished failed), both of which keep their state, and the name of the
+     * process that ran them, to say which one went missing. The best $4 of those, in claim order,
+     * are the same tasks a single walk of all claimable tasks would take, and the cost stays
+     * independent of the queue (V5: a walk filtered by name paid one heap fetch per claimable task
+     * of another name ahead of mine: ~100 ms per claim behind 100k of them). The price: when
+     * several of my names (or the tasks to finish) each have $4 or more claimable, the walks lock
+     * up to $4 per name and the statement keeps $4; the others are unlocked when it ends (another
+     * worker's claim skips them meanwhile; more_claimable then says more wait).
+     * SKIP LOCKED keeps workers off each other's rows without waiting. Tasks claimed together
+     * never conflict: each was free (no earlier incomplete conflicting task) when it was
+     * unblocked. A worker never runs a task that asks for newer components than it has, but may
+     * finish the cancel of any task; a task that asks for exactly the versions this worker has
+     * (the usual case: it was dispatched by a program of the same release) passes a cheap
+     * containment test first. {@code claimed_state} is the state the claim found. A waiting task
+     * gets my name at once (API.md: the process that holds or held it); {@code start_now} says
+     * which were started. {@code more_claimable} (the same on every row): whether, beyond the
+     * tasks taken, the statement's snapshot shows another one I could take waiting unclaimed (one
+     * probe per name I run and one of the tasks to finish; a task another worker is claiming at
+     * that moment counts), so that a worker whose claim filled its room knows whether to ask the
      * relay to wake others. $1 app_lock (me), $2 my name, $3 my versions, $4 how many at most,
-     * $5 how many of the waiting ones to start.
+     * $5 how many of the waiting ones to start, $6 the handler names I run.
      */
     public static final String CLAIM_BATCH = """
             WITH candidate AS (
-                SELECT id, state AS claimed_state, immediate, created_at
-                FROM task
-                WHERE state IN ('waiting', 'running', 'canceling')
-                  AND unblocked_at IS NOT NULL
-                  AND app_lock IS NULL
-                  AND (state = 'canceling' OR versions <@ $3::text::jsonb
-                       OR brigade_versions_satisfied(versions, $3::text::jsonb))
+                SELECT id, claimed_state, immediate, created_at
+                FROM (SELECT mine.*
+                      FROM unnest($6::text[]) AS handler(name)
+                      CROSS JOIN LATERAL (
+                          SELECT id, state AS claimed_state, immediate, created_at
+                          FROM task
+                          WHERE task.name = handler.name
+                            AND state = 'waiting'
+                            AND unblocked_at IS NOT NULL
+                            AND app_lock IS NULL
+                            AND (versions <@ $3::text::jsonb OR brigade_versions_satisfied(versions, $3::text::jsonb))
+                          ORDER BY immediate DESC, created_at, id
+                          LIMIT $4
+                          FOR UPDATE SKIP LOCKED) mine
+                      UNION ALL
+                      SELECT to_finish.*
+                      FROM (SELECT id, state AS claimed_state, immediate, created_at
+                            FROM task
+                            WHERE state IN ('running', 'canceling')
+                              AND unblocked_at IS NOT NULL
+                              AND app_lock IS NULL
+                              AND (state = 'canceling' OR versions <@ $3::text::jsonb
+                                   OR brigade_versions_satisfied(versions, $3::text::jsonb))
+                            ORDER BY immediate DESC, created_at, id
+                            LIMIT $4
+                            FOR UPDATE SKIP LOCKED) to_finish) walked
                 ORDER BY immediate DESC, created_at, id
-                LIMIT $4
-                FOR UPDATE SKIP LOCKED),
+                LIMIT $4),
             ranked AS (
                 SELECT id, claimed_state,
                        claimed_state = 'waiting' AND row_number() OVER (
@@ -94,10 +125,20 @@ public final class TaskSql {
             FROM ranked
             WHERE task.id = ranked.id
             RETURNING ranked.claimed_state, ranked.start_now,
-                EXISTS (SELECT 1 FROM task more
-                        WHERE more.state IN ('waiting', 'running', 'canceling')
-                          AND more.unblocked_at IS NOT NULL AND more.app_lock IS NULL
-                          AND more.id NOT IN (SELECT id FROM candidate)) AS more_claimable,\s""" + COLUMNS_WITH_ARGS;
+                (EXISTS (SELECT 1
+                         FROM unnest($6::text[]) AS handler(name)
+                         CROSS JOIN LATERAL (
+                             SELECT 1 FROM task more
+                             WHERE more.name = handler.name AND more.state = 'waiting'
+                               AND more.unblocked_at IS NOT NULL AND more.app_lock IS NULL
+                               AND more.id NOT IN (SELECT id FROM candidate)
+                             -- the index's order: without it a generic plan may scan the table
+                             ORDER BY more.immediate DESC, more.created_at, more.id
+                             LIMIT 1) more_mine)
+                 OR EXISTS (SELECT 1 FROM task more
+                            WHERE more.state IN ('running', 'canceling')
+                              AND more.unblocked_at IS NOT NULL AND more.app_lock IS NULL
+                              AND more.id NOT IN (SELECT id FROM candidate))) AS more_claimable,\s""" + COLUMNS_WITH_ARGS;
 
     /**
      * waiting → running for a batch of claimed tasks this worker is about to hand a handler slot,

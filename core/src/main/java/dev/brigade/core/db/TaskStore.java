@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -34,8 +35,14 @@ public final class TaskStore {
                           Map<String, String> versions) {
     }
 
-    /** Who claims and what it can run. */
-    public record ClaimNext(UUID appLock, String workerName, Map<String, String> versions) {
+    /**
+     * Who claims and what it can run: its versions, and the names of the handlers it runs (a
+     * waiting task of any other name is left to a worker that runs it, see TaskSql.CLAIM_BATCH).
+     */
+    public record ClaimNext(UUID appLock, String workerName, Map<String, String> versions, Set<String> handlerNames) {
+        public ClaimNext {
+            handlerNames = Set.copyOf(handlerNames);
+        }
     }
 
     /** How a held task ends: the state and body to write, and what applies if it was canceled meanwhile. */

@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,7 +15,8 @@ import java.util.UUID;
  * poll and a janitor read each.
  *
  * @param alive     false: the heartbeat found no row (the worker was judged missing)
- * @param claimable a task waits unclaimed
+ * @param claimable a task this worker would claim waits unclaimed (a waiting one of a handler it runs, or
+ *                  one any worker finishes: canceling, or running without a holder)
  * @param releases  released resources wait for an unblock pass
  * @param held      tasks the database says this worker holds
  * @param canceling one of them is to be canceled
@@ -25,18 +27,23 @@ import java.util.UUID;
 public record WorkerDues(boolean alive, boolean claimable, boolean releases, long held, boolean canceling,
                          boolean missing, boolean scheduleDue, List<String> dueDuties) {
 
-    /** The heartbeat with the dues; {@code duties}: the janitor duties the worker does (none: auxiliary). */
-    public static Uni<WorkerDues> beat(SqlClient client, UUID worker, List<String> duties) {
-        return read(client, AppStatusSql.WORKER_HEARTBEAT, worker, duties);
+    /**
+     * The heartbeat with the dues; {@code duties}: the janitor duties the worker does (none:
+     * auxiliary); {@code handlers}: the handler names it runs (what its claim takes).
+     */
+    public static Uni<WorkerDues> beat(SqlClient client, UUID worker, List<String> duties, Collection<String> handlers) {
+        return read(client, AppStatusSql.WORKER_HEARTBEAT, worker, duties, handlers);
     }
 
     /** The dues alone. */
-    public static Uni<WorkerDues> read(SqlClient client, UUID worker, List<String> duties) {
-        return read(client, AppStatusSql.WORKER_DUES, worker, duties);
+    public static Uni<WorkerDues> read(SqlClient client, UUID worker, List<String> duties, Collection<String> handlers) {
+        return read(client, AppStatusSql.WORKER_DUES, worker, duties, handlers);
     }
 
-    private static Uni<WorkerDues> read(SqlClient client, String sql, UUID worker, List<String> duties) {
-        return client.preparedQuery(sql).execute(Tuple.of(worker, duties.toArray(String[]::new)))
+    private static Uni<WorkerDues> read(SqlClient client, String sql, UUID worker, List<String> duties,
+                                        Collection<String> handlers) {
+        return client.preparedQuery(sql)
+                .execute(Tuple.of(worker, duties.toArray(String[]::new), handlers.toArray(String[]::new)))
                 .map(rows -> of(rows.iterator().next()));
     }
 

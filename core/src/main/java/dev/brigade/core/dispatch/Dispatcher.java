@@ -6,8 +6,8 @@ import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.error.FieldError;
 import dev.brigade.core.error.InvalidRequestException;
 import dev.brigade.core.error.PayloadTooLargeException;
-import dev.brigade.core.handler.TaskHandler;
-import dev.brigade.core.handler.TaskHandlers;
+import dev.brigade.core.handler.HandlerCatalog;
+import dev.brigade.core.handler.KnownHandlers;
 import dev.brigade.core.process.BrigadeVersion;
 import dev.brigade.core.reservation.Reservation;
 import dev.brigade.core.reservation.Reservations;
@@ -22,13 +22,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Dispatch: validate, then one statement takes the resource locks, inserts the tasks and their
+ * Dispatch: validate (the name against the handlers the fleet knows, see {@link HandlerCatalog}:
+ * usually no query), then one statement takes the resource locks, inserts the tasks and their
  * reservation rows (a task free at once is written unblocked) and signals {@code handle} when any
  * is free (TaskSql.DISPATCH). Nothing is written when validation fails.
  */
@@ -45,30 +47,30 @@ public class Dispatcher {
     public static final String LOGGING_CID_RULE = "must be 1.." + MAX_CID_LENGTH + " characters without control characters";
 
     private final Pool pool;
-    private final TaskHandlers handlers;
+    private final HandlerCatalog catalog;
 
-    public Dispatcher(Pool pool, TaskHandlers handlers) {
+    public Dispatcher(Pool pool, HandlerCatalog catalog) {
         this.pool = pool;
-        this.handlers = handlers;
+        this.catalog = catalog;
     }
 
     /** The result of a dispatch: the task as committed, and whether it was free at once. */
     public record Dispatched(Task task, boolean unblocked) {
     }
 
-    /** Validates and dispatches one task: one round trip, its own transaction. */
+    /**
+     * Validates and dispatches one task: one round trip, its own transaction (two when the name
+     * is not among the handler names this process last read).
+     */
     public Uni<Dispatched> dispatch(DispatchRequest request) {
-        TaskStore.NewTask row;
-        try {
-            row = validate(request);
-        } catch (RuntimeException e) {
-            return Uni.createFrom().failure(e);
-        }
-        return dispatchIn(pool, row).onFailure(PgException.class).transform(Dispatcher::translate);
+        return catalog.knowing(Collections.singletonList(request.name()))
+                .map(known -> validate(request, known))
+                .chain(row -> dispatchIn(pool, row))
+                .onFailure(PgException.class).transform(Dispatcher::translate);
     }
 
     /**
-     * Dispatches tasks that {@link #validate} accepted (the bulk dispatch, with rules of its own on
+     * Dispatches tasks that {@link #validate(DispatchRequest, KnownHandlers)} accepted (the bulk dispatch, with rules of its own on
      * top): one round trip, all or nothing, in the order given, at most MAX_RESOURCES_PER_CALL
      * distinct resources.
      */
@@ -113,17 +115,20 @@ public class Dispatcher {
                 Json.MAPPER.valueToTree(row.versions() == null ? Map.of() : row.versions()), null, null);
     }
 
-    /** Checks every rule of the contract; throws with all bad fields named. */
-    public TaskStore.NewTask validate(DispatchRequest request) {
+    /**
+     * Checks every rule of the contract, the name against {@code known} (from
+     * {@link HandlerCatalog#knowing}); throws with all bad fields named.
+     */
+    public TaskStore.NewTask validate(DispatchRequest request, KnownHandlers known) {
         List<FieldError> errors = new ArrayList<>();
-        TaskHandler handler = null;
+        boolean nameKnown = false;
         if (request.name() == null || request.name().isBlank()) {
             errors.add(new FieldError("name", "is required"));
+        } else if (known.knows(request.name())) {
+            nameKnown = true;
         } else {
-            handler = handlers.find(request.name()).orElse(null);
-            if (handler == null) {
-                errors.add(new FieldError("name", "no task handler is named '" + request.name() + "'"));
-            }
+            errors.add(new FieldError("name", "no task handler is named '" + request.name()
+                    + "'; the known names: " + String.join(", ", known.names())));
         }
         if (!request.args().isObject()) {
             errors.add(new FieldError("args", "must be a JSON object"));
@@ -131,8 +136,8 @@ public class Dispatcher {
         if (!request.immediate() && !request.deferred()) {
             errors.add(new FieldError("deferred", "a task that is not immediate must be deferred"));
         }
-        if (request.immediate() && handler != null && !handler.mayRunImmediately()) {
-            errors.add(new FieldError("immediate", "task handler '" + handler.name() + "' may not run immediately"));
+        if (request.immediate() && nameKnown && !known.mayRunImmediately(request.name())) {
+            errors.add(new FieldError("immediate", "task handler '" + request.name() + "' may not run immediately"));
         }
         if (request.loggingCid() != null && !acceptsLoggingCid(request.loggingCid())) {
             errors.add(new FieldError("logging_cid", LOGGING_CID_RULE));

@@ -3,6 +3,7 @@ package dev.brigade.core.dispatch;
 import dev.brigade.core.db.ImmediateSql;
 import dev.brigade.core.db.TaskRows;
 import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.handler.HandlerCatalog;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.signal.SignalPublisher;
 import dev.brigade.core.task.DispatchRequest;
@@ -16,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Collections;
 import java.util.UUID;
 
 /**
@@ -23,6 +25,10 @@ import java.util.UUID;
  * usual, then, when nothing earlier conflicts, take the task at once (so no worker gets it first).
  * When something does conflict, a deferrable task is left to the workers and any other is
  * finished canceled, "resources temporarily unavailable".
+ *
+ * <p>A process without the handler's code ({@code runHere} false) gets the same answer to a
+ * conflict, so {@code deferred: false} keeps its meaning (the task never waits behind another);
+ * a free task is left to the workers, which claim immediate tasks first.
  */
 @ApplicationScoped
 public class ImmediateDispatcher {
@@ -30,10 +36,12 @@ public class ImmediateDispatcher {
 
     private final Pool pool;
     private final Dispatcher dispatcher;
+    private final HandlerCatalog catalog;
 
-    public ImmediateDispatcher(Pool pool, Dispatcher dispatcher) {
+    public ImmediateDispatcher(Pool pool, Dispatcher dispatcher, HandlerCatalog catalog) {
         this.pool = pool;
         this.dispatcher = dispatcher;
+        this.catalog = catalog;
     }
 
     /** What happened to the task. */
@@ -43,19 +51,22 @@ public class ImmediateDispatcher {
     public record Immediate(Task task, Outcome outcome) {
     }
 
-    /** $me: the app_status id of the calling process, which must be registered. */
-    public Uni<Immediate> dispatch(DispatchRequest request, UUID me, String myName) {
-        TaskStore.NewTask row;
-        try {
-            row = dispatcher.validate(request);
-        } catch (RuntimeException e) {
-            return Uni.createFrom().failure(e);
-        }
+    /**
+     * $me: the app_status id of the calling process, which must be registered; {@code runHere}:
+     * whether it has the handler's code (else a free task is left to the workers).
+     */
+    public Uni<Immediate> dispatch(DispatchRequest request, UUID me, String myName, boolean runHere) {
+        return catalog.knowing(Collections.singletonList(request.name()))
+                .map(known -> dispatcher.validate(request, known))
+                .chain(row -> dispatchValidated(row, me, myName, runHere));
+    }
+
+    private Uni<Immediate> dispatchValidated(TaskStore.NewTask row, UUID me, String myName, boolean runHere) {
         return pool.withTransaction(tx -> dispatcher.dispatchIn(tx, row).chain(dispatched -> {
-                    if (dispatched.unblocked()) {
+                    if (dispatched.unblocked() && runHere) {
                         return claim(tx, row.id(), me, myName).map(task -> new Immediate(task, Outcome.HELD_BY_ME));
                     }
-                    if (row.deferred()) {
+                    if (dispatched.unblocked() || row.deferred()) {
                         return Uni.createFrom().item(new Immediate(dispatched.task(), Outcome.LEFT_TO_WORKERS));
                     }
                     return claim(tx, row.id(), me, myName)

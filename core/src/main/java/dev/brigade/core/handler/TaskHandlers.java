@@ -40,4 +40,9 @@ public class TaskHandlers {
     public java.util.Set<String> names() {
         return byName.keySet();
     }
+
+    /** Every handler, by name. */
+    public java.util.Collection<TaskHandler> all() {
+        return byName.values();
+    }
 }

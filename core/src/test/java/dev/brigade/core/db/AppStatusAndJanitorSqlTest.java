@@ -92,8 +92,8 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
         pool.query(AppStatusSql.DELETE_MISSING).execute().await().atMost(WAIT);
         assertThat(beat(me).missing()).isFalse();
 
-        assertThat(WorkerDues.read(pool, me, DUTIES).await().atMost(WAIT).dueDuties()).isEqualTo(dueDuties());
-        assertThat(WorkerDues.read(pool, me, List.of()).await().atMost(WAIT).dueDuties())
+        assertThat(WorkerDues.read(pool, me, DUTIES, HANDLERS).await().atMost(WAIT).dueDuties()).isEqualTo(dueDuties());
+        assertThat(WorkerDues.read(pool, me, List.of(), HANDLERS).await().atMost(WAIT).dueDuties())
                 .as("an auxiliary worker asks about no duty").isEmpty();
         pool.preparedQuery(AppStatusSql.DEREGISTER).execute(Tuple.of(me)).await().atMost(WAIT);
         assertThat(beat(me).alive()).as("a reaped worker learns it from its heartbeat").isFalse();
@@ -117,11 +117,11 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
     private static final List<String> DUTIES = List.of("queue-metrics", "reap-missing-processes");
 
     private WorkerDues beat(UUID worker) {
-        return WorkerDues.beat(pool, worker, DUTIES).await().atMost(WAIT);
+        return WorkerDues.beat(pool, worker, DUTIES, HANDLERS).await().atMost(WAIT);
     }
 
     private List<String> dueDuties() {
-        return WorkerDues.read(pool, me, DUTIES).await().atMost(WAIT).dueDuties();
+        return WorkerDues.read(pool, me, DUTIES, HANDLERS).await().atMost(WAIT).dueDuties();
     }
 
     private boolean takeDuty(String name, double seconds) {

@@ -30,7 +30,7 @@ class BatchPipelineSqlTest extends SqlTestSupport {
     }
 
     private List<TaskBatchStore.Claimed> claimBatch(int limit) {
-        return TaskBatchStore.claim(pool, new TaskStore.ClaimNext(me, "test@host", Map.of()), limit).await().atMost(WAIT);
+        return TaskBatchStore.claim(pool, new TaskStore.ClaimNext(me, "test@host", Map.of(), HANDLERS), limit).await().atMost(WAIT);
     }
 
     private List<TaskBatchStore.StartAnswer> start(List<UUID> ids) {
@@ -124,7 +124,7 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         pool.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(canceling)).await().atMost(WAIT);
 
         List<TaskBatchStore.Claimed> claimed = TaskBatchStore.claim(pool,
-                new TaskStore.ClaimNext(me, "test@host", Map.of()), 5, 2).await().atMost(WAIT);
+                new TaskStore.ClaimNext(me, "test@host", Map.of(), HANDLERS), 5, 2).await().atMost(WAIT);
 
         assertThat(claimed).hasSize(5);
         assertThat(claimed).filteredOn(TaskBatchStore.Claimed::started).extracting(c -> c.task().id())
@@ -151,7 +151,7 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         UUID othersTask = dispatch(List.of(), List.of());
         claimBatch(2);
         UUID other = register("worker");
-        TaskBatchStore.claim(pool, new TaskStore.ClaimNext(other, "other@host", Map.of()), 1).await().atMost(WAIT);
+        TaskBatchStore.claim(pool, new TaskStore.ClaimNext(other, "other@host", Map.of(), HANDLERS), 1).await().atMost(WAIT);
         pool.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(canceledWhileQueued)).await().atMost(WAIT);
 
         Map<UUID, TaskBatchStore.StartAnswer> answers = start(List.of(started, canceledWhileQueued, othersTask)).stream()
@@ -180,7 +180,7 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         UUID queued = dispatch(List.of("B"), List.of());
         UUID dying = register("worker");
         List<TaskBatchStore.Claimed> held = TaskBatchStore.claim(pool,
-                new TaskStore.ClaimNext(dying, "dying@host", Map.of()), 2).await().atMost(WAIT);
+                new TaskStore.ClaimNext(dying, "dying@host", Map.of(), HANDLERS), 2).await().atMost(WAIT);
         assertThat(held).hasSize(2);
         TaskBatchStore.start(pool, List.of(started), dying, "dying@host").await().atMost(WAIT);
 
@@ -206,7 +206,7 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         start(List.of(done, canceled));
         UUID other = register("worker");
         List<TaskBatchStore.Claimed> others = TaskBatchStore.claim(pool,
-                new TaskStore.ClaimNext(other, "other@host", Map.of()), 1).await().atMost(WAIT);
+                new TaskStore.ClaimNext(other, "other@host", Map.of(), HANDLERS), 1).await().atMost(WAIT);
         TaskBatchStore.start(pool, idsOf(others), other, "other@host").await().atMost(WAIT);
         pool.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(canceled)).await().atMost(WAIT);
         Map<UUID, Task> claimed = mine.stream().collect(Collectors.toMap(c -> c.task().id(), TaskBatchStore.Claimed::task));

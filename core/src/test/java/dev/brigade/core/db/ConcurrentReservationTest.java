@@ -104,7 +104,7 @@ class ConcurrentReservationTest extends SqlTestSupport {
     private void work(UUID worker, AtomicBoolean dispatching) {
         while (true) {
             List<TaskBatchStore.Claimed> claimed = TaskBatchStore.claim(pool,
-                    new TaskStore.ClaimNext(worker, "test@host", Map.of()), 3).await().atMost(WAIT);
+                    new TaskStore.ClaimNext(worker, "test@host", Map.of(), HANDLERS), 3).await().atMost(WAIT);
             if (claimed.isEmpty()) {
                 unblockReleased();
                 if (!dispatching.get() && count("SELECT count(*) FROM task WHERE state <> 'completed'") == 0) {

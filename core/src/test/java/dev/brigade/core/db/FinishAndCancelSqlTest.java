@@ -102,7 +102,7 @@ class FinishAndCancelSqlTest extends SqlTestSupport {
         claim();
         claim();
         // held in the local queue, never started
-        TaskBatchStore.claim(pool, new TaskStore.ClaimNext(me, "test@host", Map.of()), 1).await().atMost(WAIT);
+        TaskBatchStore.claim(pool, new TaskStore.ClaimNext(me, "test@host", Map.of(), HANDLERS), 1).await().atMost(WAIT);
         assertThat(task(queued).appLock()).isEqualTo(me);
         TaskStore.setRunning(pool, canceled, me).await().atMost(WAIT).orElseThrow();
         TaskStore.setRunning(pool, aborted, me).await().atMost(WAIT).orElseThrow();

@@ -2,6 +2,7 @@ package dev.brigade.core.db;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.HandlerCatalog;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.reservation.Reservations;
 import dev.brigade.core.signal.Signal;
@@ -18,11 +19,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** A fresh migrated database per test, and the task moves the statements are tested with. */
 abstract class SqlTestSupport {
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** The handler every task of these tests names (dispatch below), and so what their claims run. */
+    static final String NAME = "brigade.echo";
+    static final Set<String> HANDLERS = Set.of(NAME);
     Vertx vertx;
     Pool pool;
     UUID me;
@@ -43,7 +48,7 @@ abstract class SqlTestSupport {
     UUID register(String type) {
         UUID id = UUID.randomUUID();
         pool.preparedQuery(AppStatusSql.REGISTER)
-                .execute(Tuple.of(id, "test-" + id, type, "{\"brigade\":\"1.0.0\"}", 30.0))
+                .execute(Tuple.of(id, "test-" + id, type, "{\"brigade\":\"1.0.0\"}", 30.0, AdvertisedHandlerStore.NONE))
                 .await().atMost(WAIT);
         return id;
     }
@@ -54,11 +59,17 @@ abstract class SqlTestSupport {
     }
 
     UUID dispatch(List<String> exclusive, List<String> shared, boolean immediate, Map<String, String> versions) {
+        return dispatch(NAME, exclusive, shared, immediate, versions);
+    }
+
+    UUID dispatch(String name, List<String> exclusive, List<String> shared, boolean immediate,
+                  Map<String, String> versions) {
         UUID id = UUID.randomUUID();
         Reservations reservations = Reservations.of(exclusive, shared, "default");
-        TaskStore.NewTask row = new TaskStore.NewTask(id, "brigade.echo", JsonNodeFactory.instance.objectNode(),
+        TaskStore.NewTask row = new TaskStore.NewTask(id, name, JsonNodeFactory.instance.objectNode(),
                 "cid", reservations, immediate, true, null, null, versions);
-        Dispatcher dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), false));
+        Dispatcher dispatcher = new Dispatcher(pool, new HandlerCatalog(pool, new TaskHandlers(List.of(), false),
+                java.util.Set.of(), Duration.ZERO));
         pool.withTransaction(tx -> dispatcher.dispatchIn(tx, row)).await().atMost(WAIT);
         return id;
     }
@@ -73,7 +84,7 @@ abstract class SqlTestSupport {
 
     /** Claims one task and, when it was waiting, starts it, as a worker does once it has a slot for it. */
     Optional<Task> claim(UUID who, Map<String, String> versions) {
-        Optional<Task> claimed = TaskStore.claimNext(pool, new TaskStore.ClaimNext(who, "test@host", versions))
+        Optional<Task> claimed = TaskStore.claimNext(pool, new TaskStore.ClaimNext(who, "test@host", versions, HANDLERS))
                 .await().atMost(WAIT);
         claimed.filter(t -> t.state() == TaskState.WAITING).ifPresent(t ->
                 TaskBatchStore.start(pool, List.of(t.id()), who, "test@host").await().atMost(WAIT));

@@ -2,6 +2,7 @@ package dev.brigade.it.db;
 
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.dispatch.Dispatcher;
+import dev.brigade.core.handler.HandlerCatalog;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.process.BrigadeVersion;
 import dev.brigade.core.reservation.Reservations;
@@ -15,6 +16,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -32,7 +34,8 @@ public final class TestDispatcher {
     public TestDispatcher(Pool pool) {
         this.pool = pool;
         this.canceler = new TaskCanceler(pool);
-        this.dispatcher = new Dispatcher(pool, new TaskHandlers(List.of(), false));
+        this.dispatcher = new Dispatcher(pool, new HandlerCatalog(pool, new TaskHandlers(List.of(), false), Set.of(),
+                Duration.ZERO));
     }
 
     public UUID dispatch(TaskSpec spec) {

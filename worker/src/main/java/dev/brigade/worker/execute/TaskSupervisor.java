@@ -182,6 +182,8 @@ public class TaskSupervisor {
         Task task = execution.task();
         Optional<TaskHandler> handler = handlers.find(task.name());
         if (handler.isEmpty()) {
+            // a safety net: the claim takes a waiting task only when its name is one of
+            // handlers.names() (TaskSql.CLAIM_BATCH), so a mixed fleet does not come here
             execution.leaveHandler();
             JsonNode error = TaskErrors.description("no task handler named '" + task.name() + "' on worker " + identity.name());
             complete(execution, TaskState.FAILED, null, error, TaskState.CANCELED, null, true);

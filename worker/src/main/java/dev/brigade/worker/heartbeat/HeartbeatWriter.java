@@ -1,9 +1,11 @@
 package dev.brigade.worker.heartbeat;
 
+import dev.brigade.core.db.AdvertisedHandlerStore;
 import dev.brigade.core.db.AppStatusSql;
 import dev.brigade.core.db.Json;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.db.WorkerDues;
+import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.worker.Db;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerIdentity;
@@ -18,28 +20,32 @@ import java.util.List;
 /**
  * The worker's app_status row: registered at start, refreshed every ttl/3, deleted on a clean
  * exit. Liveness is judged by the database clock, so host clocks never matter. The refresh also
- * asks what is due for the worker (WorkerDues): an idle worker sends nothing else.
+ * asks what is due for the worker (WorkerDues): an idle worker sends nothing else. The row
+ * advertises the handler names this worker runs, written once at registration (they do not
+ * change while it runs), so the api-server accepts dispatches of them without their code.
  */
 @ApplicationScoped
 public class HeartbeatWriter {
     private final Pool pool;
     private final WorkerIdentity identity;
+    private final TaskHandlers handlers;
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
 
     private final Duration ttl;
     private final List<String> duties;
     private volatile long lastSuccessNanos = 0;
 
-    public HeartbeatWriter(Pool pool, WorkerIdentity identity, WorkerConfig config) {
+    public HeartbeatWriter(Pool pool, WorkerIdentity identity, TaskHandlers handlers, WorkerConfig config) {
         this.pool = pool;
         this.identity = identity;
+        this.handlers = handlers;
         this.ttl = config.ttl();
         this.duties = JanitorDuties.askedBy(config.auxiliary());
     }
 
     public void register() {
         Db.await(pool.preparedQuery(AppStatusSql.REGISTER).execute(Tuple.of(identity.id(), identity.name(), "worker",
-                Json.write(identity.versions()), TaskStore.seconds(ttl))));
+                Json.write(identity.versions()), TaskStore.seconds(ttl), AdvertisedHandlerStore.encode(handlers.all()))));
         lastSuccessNanos = System.nanoTime();
     }
 
@@ -50,7 +56,7 @@ public class HeartbeatWriter {
      */
     public WorkerDues beat() {
         // bounded by the beat interval: a hung link must not hold the beat past the watchdog
-        WorkerDues dues = Db.await(WorkerDues.beat(pool, identity.id(), duties), interval());
+        WorkerDues dues = Db.await(WorkerDues.beat(pool, identity.id(), duties, handlers.names()), interval());
         if (dues.alive()) {
             lastSuccessNanos = System.nanoTime();
         }
