@@ -1,6 +1,7 @@
 package dev.brigade.bench.fleet;
 
 import dev.brigade.core.config.DatabaseUrlConfigSource;
+import dev.brigade.core.config.HandlersConfig;
 import dev.brigade.worker.RelayConfig;
 import dev.brigade.worker.SignalsConfig;
 import dev.brigade.worker.WorkerConfig;
@@ -36,12 +37,14 @@ final class FleetSettings {
     private final WorkerConfig worker;
     private final SignalsConfig signals;
     private final RelayConfig relay;
+    private final HandlersConfig handlers;
 
     private FleetSettings(SmallRyeConfig config) {
         this.config = config;
         this.worker = config.getConfigMapping(WorkerConfig.class);
         this.signals = config.getConfigMapping(SignalsConfig.class);
         this.relay = config.getConfigMapping(RelayConfig.class);
+        this.handlers = config.getConfigMapping(HandlersConfig.class);
     }
 
     static FleetSettings load() {
@@ -53,6 +56,7 @@ final class FleetSettings {
                 .withMapping(WorkerConfig.class)
                 .withMapping(SignalsConfig.class)
                 .withMapping(RelayConfig.class)
+                .withMapping(HandlersConfig.class)
                 .build());
     }
 
@@ -78,6 +82,10 @@ final class FleetSettings {
 
     RelayConfig relay() {
         return relay;
+    }
+
+    HandlersConfig handlers() {
+        return handlers;
     }
 
     String directUrl() {

@@ -2,6 +2,8 @@ package dev.brigade.bench.fleet;
 
 import dev.brigade.core.dispatch.Dispatcher;
 import dev.brigade.core.dispatch.ScheduleDispatcher;
+import dev.brigade.core.config.HandlersConfig;
+import dev.brigade.core.handler.HandlerCatalog;
 import dev.brigade.core.handler.TaskHandler;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.handler.builtin.EchoHandler;
@@ -40,6 +42,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -68,12 +71,15 @@ final class WorkerCell {
         RelayConfig relayConfig = settings.relay();
 
         HeldTasks held = new HeldTasks();
-        HeartbeatWriter heartbeat = new HeartbeatWriter(pool, identity, config);
-        WorkerMetrics metrics = new WorkerMetrics(new SimpleMeterRegistry(), held, heartbeat, config);
         List<TaskHandler> builtins = List.of(new EchoHandler(), new FailHandler(), new ProgressHandler(),
                 new SleepHandler(), new SpawnHandler(), new StubbornHandler(), new PurgeHandler(pool));
         TaskHandlers handlers = new TaskHandlers(builtins, true);
-        Dispatcher dispatcher = new Dispatcher(pool, handlers);
+        HandlersConfig handlersConfig = settings.handlers();
+        HandlerCatalog catalog = new HandlerCatalog(pool, handlers, handlersConfig.known().orElse(Set.of()),
+                handlersConfig.advertisedTtl());
+        HeartbeatWriter heartbeat = new HeartbeatWriter(pool, identity, handlers, config);
+        WorkerMetrics metrics = new WorkerMetrics(new SimpleMeterRegistry(), held, heartbeat, config);
+        Dispatcher dispatcher = new Dispatcher(pool, catalog);
         TaskCompleter completer = new TaskCompleter(pool, identity, held, metrics, config);
         ProcessExit processExit = new ProcessExit(pool, identity, completer);
         LocalQueue localQueue = new LocalQueue(pool, identity, held, config);
@@ -89,14 +95,14 @@ final class WorkerCell {
                 wakeups, cancels, figures);
         PgSignalListener listener = new PgSignalListener(vertx, settings.directUrl(), settings.directCaFile(),
                 settings.directVerifyHost(), wakeups, cancels, figures);
-        WorkerLoop loop = new WorkerLoop(pool, identity, new TaskClaimer(pool, identity, metrics), supervisor,
+        WorkerLoop loop = new WorkerLoop(pool, identity, handlers, new TaskClaimer(pool, identity, handlers, metrics), supervisor,
                 completer, held, localQueue, unblockPass, config, signals, relay);
         SignalReceiver receiver = new SignalReceiver(loop, supervisor, metrics);
         wakeups.to(receiver::onWakeup);
         cancels.to(receiver::onCancel);
         figures.to(receiver::onMetrics);
 
-        JanitorDuties janitor = new JanitorDuties(pool, unblockPass, new ScheduleDispatcher(pool, dispatcher), config,
+        JanitorDuties janitor = new JanitorDuties(pool, unblockPass, new ScheduleDispatcher(pool, dispatcher, catalog), config,
                 settings.retention(), metrics);
         RequiredSchema schema = new RequiredSchema(pool);
         this.lifecycle = new WorkerLifecycle(config, signals, identity, heartbeat, janitor, listener, relay, loop,
