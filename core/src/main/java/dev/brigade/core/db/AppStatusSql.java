@@ -22,11 +22,13 @@ public final class AppStatusSql {
      * mode, without it): so an idle worker costs one statement per heartbeat, and looks for lost
      * signals, releases, cancels, lost claim replies and janitor work all at once. $1 id, $2 the
      * janitor duties this worker does (none for an auxiliary one), $3 the handler names it runs.
-     * {@code claimable}: a task this worker's claim (TaskSql.CLAIM_BATCH) would take waits
-     * unclaimed: a waiting one of a name it runs (one probe of task_claimable_by_name per name),
-     * or one any worker finishes (canceling, or running without a holder: one probe of
-     * task_claimable_to_finish). A task of a name it does not run is never "claimable" for it, or
-     * an idle worker beside one it cannot run would claim in vain on every beat;
+     * {@code claimable_for}: how long (seconds) a task this worker's claim (TaskSql.CLAIM_BATCH)
+     * would take has waited unclaimed, NULL when there is none: per name it runs, the first
+     * waiting task in claim order (one probe of task_claimable_by_name), and the first of those
+     * any worker finishes (canceling, or running without a holder: one probe of
+     * task_claimable_to_finish); the longest waiting of these heads. A task of a name it does not
+     * run is never claimable for it, or an idle worker beside one it cannot run would claim in vain
+     * on every beat;
      * {@code releases}: released resources wait for an unblock pass; {@code held}: the tasks the
      * database says this worker holds; {@code canceling}: one of them is to be canceled;
      * {@code missing}: a process's heartbeat is older than its ttl (to be reaped);
@@ -35,17 +37,19 @@ public final class AppStatusSql {
      * only when there is something to do.
      */
     private static final String DUES = """
-            (EXISTS (SELECT 1
-                     FROM unnest($3::text[]) AS handler(name)
-                     CROSS JOIN LATERAL (
-                         SELECT 1 FROM task
+            (SELECT max(waited) FROM (
+                 SELECT (SELECT extract(epoch FROM now() - unblocked_at) FROM task
                          WHERE task.name = handler.name AND state = 'waiting'
                            AND unblocked_at IS NOT NULL AND app_lock IS NULL
                          -- the index's order: without it a generic plan may scan the table
                          ORDER BY immediate DESC, created_at, id
-                         LIMIT 1) mine)
-             OR EXISTS (SELECT 1 FROM task WHERE state IN ('running', 'canceling')
-                        AND unblocked_at IS NOT NULL AND app_lock IS NULL)) AS claimable,
+                         LIMIT 1) AS waited
+                 FROM unnest($3::text[]) AS handler(name)
+                 UNION ALL
+                 SELECT (SELECT extract(epoch FROM now() - unblocked_at) FROM task
+                         WHERE state IN ('running', 'canceling') AND unblocked_at IS NOT NULL AND app_lock IS NULL
+                         ORDER BY immediate DESC, created_at, id
+                         LIMIT 1)) heads)::float8 AS claimable_for,
             EXISTS (SELECT 1 FROM reservation_release) AS releases,
             (SELECT count(*) FROM task WHERE app_lock = $1 AND state IN ('waiting', 'running', 'canceling')) AS held,
             EXISTS (SELECT 1 FROM task WHERE app_lock = $1 AND state = 'canceling') AS canceling,

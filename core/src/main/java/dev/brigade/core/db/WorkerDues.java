@@ -5,8 +5,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -15,8 +17,9 @@ import java.util.UUID;
  * poll and a janitor read each.
  *
  * @param alive     false: the heartbeat found no row (the worker was judged missing)
- * @param claimable a task this worker would claim waits unclaimed (a waiting one of a handler it runs, or
- *                  one any worker finishes: canceling, or running without a holder)
+ * @param claimableFor how long a task this worker would claim has waited unclaimed (the longest of the
+ *                     first ones per name it runs, and of those any worker finishes: canceling, or
+ *                     running without a holder); empty: there is none
  * @param releases  released resources wait for an unblock pass
  * @param held      tasks the database says this worker holds
  * @param canceling one of them is to be canceled
@@ -24,8 +27,13 @@ import java.util.UUID;
  * @param scheduleDue a schedule is due
  * @param dueDuties the janitor duties (of those asked about) due now
  */
-public record WorkerDues(boolean alive, boolean claimable, boolean releases, long held, boolean canceling,
+public record WorkerDues(boolean alive, Optional<Duration> claimableFor, boolean releases, long held, boolean canceling,
                          boolean missing, boolean scheduleDue, List<String> dueDuties) {
+
+    /** A task this worker would claim waits unclaimed. */
+    public boolean claimable() {
+        return claimableFor.isPresent();
+    }
 
     /**
      * The heartbeat with the dues; {@code duties}: the janitor duties the worker does (none:
@@ -49,7 +57,10 @@ public record WorkerDues(boolean alive, boolean claimable, boolean releases, lon
 
     private static WorkerDues of(Row row) {
         String[] duties = row.getArrayOfStrings("due_duties");
-        return new WorkerDues(row.getBoolean("alive"), row.getBoolean("claimable"), row.getBoolean("releases"),
+        Double claimableSeconds = row.getDouble("claimable_for");
+        Optional<Duration> claimableFor = claimableSeconds == null ? Optional.empty()
+                : Optional.of(Duration.ofNanos((long) (Math.max(0, claimableSeconds) * 1e9)));
+        return new WorkerDues(row.getBoolean("alive"), claimableFor, row.getBoolean("releases"),
                 row.getLong("held"), row.getBoolean("canceling"), row.getBoolean("missing"),
                 row.getBoolean("schedule_due"), duties == null ? List.of() : List.of(duties));
     }

@@ -4,6 +4,7 @@ import dev.brigade.core.task.TaskState;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -85,6 +86,12 @@ class AppStatusAndJanitorSqlTest extends SqlTestSupport {
         unblockReleased();
         assertThat(beat(me).claimable()).as("the second task, unblocked").isTrue();
         assertThat(task(second).appLock()).isNull();
+        assertThat(beat(me).claimableFor().orElseThrow()).as("claimable since it was unblocked, a moment ago")
+                .isLessThan(Duration.ofSeconds(5));
+        pool.preparedQuery("UPDATE task SET unblocked_at = now() - interval '1 minute' WHERE id = $1")
+                .execute(Tuple.of(second)).await().atMost(WAIT);
+        assertThat(beat(me).claimableFor().orElseThrow()).as("how long the first task in claim order has waited")
+                .isBetween(Duration.ofSeconds(59), Duration.ofSeconds(65));
 
         UUID other = register("worker");
         pool.preparedQuery(AppStatusSql.EXPIRE_SOON).execute(Tuple.of(other, 0.0)).await().atMost(WAIT);
