@@ -2,6 +2,7 @@ package dev.brigade.bench;
 
 import dev.brigade.it.check.TaskRecord;
 import dev.brigade.it.db.TaskSpec;
+import dev.brigade.it.env.Await;
 import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.FleetHostProcess;
@@ -93,7 +94,7 @@ class FleetBenchmark {
         FleetHostProcess fleet = ENV.startFleet(size, startOver,
                 WorkerSpec.defaults(mode).with("fleet.probe-period", probePeriod.toString()));
         Counts storm = counts(pool, seconds(storming));
-        sleep(SETTLE);
+        Await.sleep(SETTLE);
 
         resetStatements(pool);
         long resting = System.nanoTime();
@@ -101,7 +102,7 @@ class FleetBenchmark {
         long mostMissing = 0;
         long fewestRows = Long.MAX_VALUE;
         while (System.nanoTime() - resting < idleWindow.toNanos()) {
-            sleep(SAMPLE_EVERY);
+            Await.sleep(SAMPLE_EVERY);
             mostSessions = Math.max(mostSessions, sessions(pool));
             Row health = pool.query(OWN + """
                              SELECT count(*) FILTER (WHERE last_heartbeat < now() - ttl) AS missing, count(*) AS rows
@@ -129,7 +130,7 @@ class FleetBenchmark {
                 mode, size, storm.statementRate(), storm.statementRate() / rest.statementRate(),
                 rest.statementRate(), rest.statementRate() / size, mostSessions, mostSessions - sessionsBefore,
                 mostMissing, fewestRows, (herd.claims - rest.claimRate() * herd.seconds) / tasks,
-                percentile(pickups, 0.5), percentile(pickups, 0.99)));
+                Stats.percentile(pickups, 0.5), Stats.percentile(pickups, 0.99)));
         fleet.terminate();
         assertThat(fleet.awaitExit(Duration.ofMinutes(2))).as("every identity stopped as a worker does").isZero();
     }
@@ -172,15 +173,4 @@ class FleetBenchmark {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -2,6 +2,7 @@ package dev.brigade.bench;
 
 import dev.brigade.it.check.TaskRecord;
 import dev.brigade.it.db.TaskSpec;
+import dev.brigade.it.env.Await;
 import dev.brigade.it.env.BrigadeEnvironment;
 import dev.brigade.it.env.ConnectionMode;
 import dev.brigade.it.env.WorkerProcess;
@@ -61,7 +62,7 @@ class HerdBenchmark {
                     fleet.addAll(ENV.startWorkers(Math.min(5, size - started), WorkerSpec.defaults(mode)));
                 }
                 Thread.sleep(15_000); // start-up settles
-                Counts idle = countOver(pool, () -> sleep(idleWindow));
+                Counts idle = countOver(pool, () -> Await.sleep(idleWindow));
                 List<Double> pickups = new ArrayList<>();
                 Counts busy = countOver(pool, () -> {
                     for (int i = 0; i < tasks; i++) {
@@ -75,7 +76,7 @@ class HerdBenchmark {
                 Collections.sort(pickups);
                 BenchReport.line(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.2f | %.1f / %.1f |",
                         mode, size, claimsBeyondIdle / tasks, statementsBeyondIdle / tasks, idle.claimRate(),
-                        percentile(pickups, 0.5), percentile(pickups, 0.99)));
+                        Stats.percentile(pickups, 0.5), Stats.percentile(pickups, 0.99)));
                 fleet.forEach(WorkerProcess::terminate);
                 fleet.forEach(w -> assertThat(w.awaitExit(WAIT)).isZero());
             }
@@ -109,15 +110,4 @@ class HerdBenchmark {
         return new Counts(row.getDouble("claims"), row.getDouble("statements"), seconds);
     }
 
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

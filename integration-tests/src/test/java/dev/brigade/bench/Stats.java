@@ -16,6 +16,11 @@ record Stats(double median, double min, double max, int runs) {
         return new Stats(median, sorted.getFirst(), sorted.getLast(), n);
     }
 
+    /** The value at or below which a share {@code p} of the sorted samples lies (nearest rank). */
+    static double percentile(List<Double> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
     String format(String unit) {
         return String.format(Locale.ROOT, "%.1f %s (%.1f–%.1f, n=%d)", median, unit, min, max, runs);
     }

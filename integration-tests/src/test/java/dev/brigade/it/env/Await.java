@@ -32,7 +32,8 @@ public final class Await {
         until(what, timeout, condition, Boolean::booleanValue);
     }
 
-    static void sleep(Duration duration) {
+    /** A pause of a known length (a measurement window, a poll's pace), never a wait for a condition. */
+    public static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
