@@ -302,12 +302,17 @@ public final class BrigadeEnvironment implements BeforeAllCallback, AfterAllCall
     /** Checks the invariants on every task of the database (all tests of the class so far). */
     public List<TaskRecord> assertInvariants(Set<UUID> canceledBeforeRun) {
         List<TaskRecord> all = tasks.all();
+        InvariantChecker.assertHolds(all, canceledBeforeRun, handlerRuns());
+        return all;
+    }
+
+    /** Every brigade.record handler run the class's workers wrote to their run logs so far. */
+    public List<HandlerRun> handlerRuns() {
         List<Path> logs;
         synchronized (workers) {
             logs = List.copyOf(runLogs);
         }
-        InvariantChecker.assertHolds(all, canceledBeforeRun, HandlerRun.read(logs));
-        return all;
+        return HandlerRun.read(logs);
     }
 
     /**
