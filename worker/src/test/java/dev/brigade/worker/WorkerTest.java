@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brigade.core.db.ProgressStore;
 import dev.brigade.core.db.TaskStore;
+import dev.brigade.core.db.WorkerDues;
 import dev.brigade.core.dispatch.Dispatcher;
 import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.task.DispatchRequest;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -42,6 +44,24 @@ class WorkerTest {
     Pool pool;
     @Inject
     WorkerIdentity identity;
+    @Inject
+    WorkerLoop loop;
+
+    /**
+     * Signals arrive here (mode listen): a task the heartbeat finds claimable for less than the
+     * grace is being taken by the worker its signal woke, so the beat does not claim too; an older
+     * one (a lost signal) it does.
+     */
+    @Test
+    void theHeartbeatLeavesAJustSignaledTaskToTheSignalPath() {
+        assertThat(loop.consider(claimableFor(Duration.ofMillis(100)))).as("just signaled").isFalse();
+        assertThat(loop.consider(claimableFor(WorkerLoop.SIGNALED_TASK_GRACE.plusSeconds(1))))
+                .as("its signal was lost").isTrue();
+    }
+
+    private static WorkerDues claimableFor(Duration waited) {
+        return new WorkerDues(true, Optional.of(waited), false, 0, false, false, false, List.of());
+    }
 
     @Test
     void echoCompletesWithItsValue() {
