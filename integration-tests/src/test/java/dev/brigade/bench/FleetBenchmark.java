@@ -9,7 +9,6 @@ import dev.brigade.it.env.FleetHostProcess;
 import dev.brigade.it.env.WorkerSpec;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,9 +50,6 @@ class FleetBenchmark {
     private static final Duration WAIT = Duration.ofMinutes(1);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
     private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final String CLAIM = "WITH candidate AS%";
-    /** Marks the benchmark's own sampling statements, left out of every count. */
-    private static final String OWN = "/* fleet-benchmark */";
 
     @RegisterExtension
     static final BrigadeEnvironment ENV = new BrigadeEnvironment();
@@ -89,14 +85,14 @@ class FleetBenchmark {
             ENV.relay(); // the relay runs before the fleet, as an api-server does before a rollout
         }
         int sessionsBefore = sessions(pool);
-        resetStatements(pool);
+        StatementCounts.reset(pool);
         long storming = System.nanoTime();
         FleetHostProcess fleet = ENV.startFleet(size, startOver,
                 WorkerSpec.defaults(mode).with("fleet.probe-period", probePeriod.toString()));
-        Counts storm = counts(pool, seconds(storming));
+        StatementCounts storm = StatementCounts.since(pool, storming);
         Await.sleep(SETTLE);
 
-        resetStatements(pool);
+        StatementCounts.reset(pool);
         long resting = System.nanoTime();
         int mostSessions = 0;
         long mostMissing = 0;
@@ -104,16 +100,16 @@ class FleetBenchmark {
         while (System.nanoTime() - resting < idleWindow.toNanos()) {
             Await.sleep(SAMPLE_EVERY);
             mostSessions = Math.max(mostSessions, sessions(pool));
-            Row health = pool.query(OWN + """
+            Row health = pool.query(StatementCounts.OWN + """
                              SELECT count(*) FILTER (WHERE last_heartbeat < now() - ttl) AS missing, count(*) AS rows
                              FROM app_status WHERE type = 'worker'""")
                     .execute().await().atMost(WAIT).iterator().next();
             mostMissing = Math.max(mostMissing, health.getLong("missing"));
             fewestRows = Math.min(fewestRows, health.getLong("rows"));
         }
-        Counts rest = counts(pool, seconds(resting));
+        StatementCounts rest = StatementCounts.since(pool, resting);
 
-        resetStatements(pool);
+        StatementCounts.reset(pool);
         long herding = System.nanoTime();
         List<Double> pickups = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
@@ -121,7 +117,7 @@ class FleetBenchmark {
             TaskRecord done = ENV.awaitFinal(id, WAIT);
             pickups.add(Duration.between(done.createdAt(), done.startedAt()).toNanos() / 1e6);
         }
-        Counts herd = counts(pool, seconds(herding));
+        StatementCounts herd = StatementCounts.since(pool, herding);
         Collections.sort(pickups);
 
         assertThat(fleet.alive()).as("no identity halted the host (a lost heartbeat, judged missing)").isTrue();
@@ -129,7 +125,7 @@ class FleetBenchmark {
                 "| %s | %d | %.1f (%.1f×) | %.1f (%.3f) | %d (%d) | %d / %d | %.2f | %.1f / %.1f |",
                 mode, size, storm.statementRate(), storm.statementRate() / rest.statementRate(),
                 rest.statementRate(), rest.statementRate() / size, mostSessions, mostSessions - sessionsBefore,
-                mostMissing, fewestRows, (herd.claims - rest.claimRate() * herd.seconds) / tasks,
+                mostMissing, fewestRows, (herd.claims() - rest.claimRate() * herd.seconds()) / tasks,
                 Stats.percentile(pickups, 0.5), Stats.percentile(pickups, 0.99)));
         fleet.terminate();
         assertThat(fleet.awaitExit(Duration.ofMinutes(2))).as("every identity stopped as a worker does").isZero();
@@ -137,40 +133,13 @@ class FleetBenchmark {
 
     /** Client sessions of this database now, the benchmark's own sampling connection included. */
     private static int sessions(Pool pool) {
-        return pool.query(OWN + """
+        return pool.query(StatementCounts.OWN + """
                          SELECT count(*) AS sessions FROM pg_stat_activity
                          WHERE datname = current_database() AND backend_type = 'client backend'""")
                 .execute().await().atMost(WAIT).iterator().next().getInteger("sessions");
     }
 
-    private record Counts(double claims, double statements, double seconds) {
-        double claimRate() {
-            return claims / seconds;
-        }
-
-        double statementRate() {
-            return statements / seconds;
-        }
-    }
-
-    private static void resetStatements(Pool pool) {
-        pool.query("SELECT pg_stat_statements_reset()").execute().await().atMost(WAIT);
-    }
-
-    /** Claim and all statements of the database since the last reset, the benchmark's own left out. */
-    private static Counts counts(Pool pool, double seconds) {
-        Row row = pool.preparedQuery("""
-                        SELECT coalesce(sum(calls) FILTER (WHERE query LIKE $1), 0) AS claims,
-                               coalesce(sum(calls), 0) AS statements
-                        FROM pg_stat_statements
-                        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                          AND query NOT ILIKE '%pg_stat%' AND query NOT LIKE $2""")
-                .execute(Tuple.of(CLAIM, "%" + OWN + "%")).await().atMost(WAIT).iterator().next();
-        return new Counts(row.getDouble("claims"), row.getDouble("statements"), seconds);
-    }
-
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
     }
-
 }

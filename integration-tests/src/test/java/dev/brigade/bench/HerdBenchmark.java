@@ -35,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HerdBenchmark {
     private static final Duration WAIT = Duration.ofMinutes(1);
-    private static final String CLAIM = "WITH candidate AS%";
 
     @RegisterExtension
     static final BrigadeEnvironment ENV = new BrigadeEnvironment();
@@ -62,17 +61,17 @@ class HerdBenchmark {
                     fleet.addAll(ENV.startWorkers(Math.min(5, size - started), WorkerSpec.defaults(mode)));
                 }
                 Thread.sleep(15_000); // start-up settles
-                Counts idle = countOver(pool, () -> Await.sleep(idleWindow));
+                StatementCounts idle = StatementCounts.over(pool, () -> Await.sleep(idleWindow));
                 List<Double> pickups = new ArrayList<>();
-                Counts busy = countOver(pool, () -> {
+                StatementCounts busy = StatementCounts.over(pool, () -> {
                     for (int i = 0; i < tasks; i++) {
                         UUID id = ENV.dispatcher().dispatch(TaskSpec.echo(i));
                         TaskRecord done = ENV.awaitFinal(id, WAIT);
                         pickups.add(Duration.between(done.createdAt(), done.startedAt()).toNanos() / 1e6);
                     }
                 });
-                double claimsBeyondIdle = busy.claims - idle.claimRate() * busy.seconds;
-                double statementsBeyondIdle = busy.statements - idle.statementRate() * busy.seconds;
+                double claimsBeyondIdle = busy.claims() - idle.claimRate() * busy.seconds();
+                double statementsBeyondIdle = busy.statements() - idle.statementRate() * busy.seconds();
                 Collections.sort(pickups);
                 BenchReport.line(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.2f | %.1f / %.1f |",
                         mode, size, claimsBeyondIdle / tasks, statementsBeyondIdle / tasks, idle.claimRate(),
@@ -83,31 +82,4 @@ class HerdBenchmark {
         }
         ENV.assertInvariants();
     }
-
-    /** Claim and all statements of the database (the bench's own excluded) while {@code work} runs. */
-    private record Counts(double claims, double statements, double seconds) {
-        double claimRate() {
-            return claims / seconds;
-        }
-
-        double statementRate() {
-            return statements / seconds;
-        }
-    }
-
-    private static Counts countOver(Pool pool, Runnable work) {
-        pool.query("SELECT pg_stat_statements_reset()").execute().await().atMost(WAIT);
-        long start = System.nanoTime();
-        work.run();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        var row = pool.preparedQuery("""
-                        SELECT coalesce(sum(calls) FILTER (WHERE query LIKE $1), 0) AS claims,
-                               coalesce(sum(calls), 0) AS statements
-                        FROM pg_stat_statements
-                        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                          AND query NOT ILIKE '%pg_stat%'""")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(CLAIM)).await().atMost(WAIT).iterator().next();
-        return new Counts(row.getDouble("claims"), row.getDouble("statements"), seconds);
-    }
-
 }
