@@ -31,7 +31,7 @@ class MetricsAndProbesTest {
     Pool pool;
 
     private static io.restassured.response.Response get(String path) {
-        // quarkus.management.test-port of application.properties; the worker serves no main HTTP port,
+        // quarkus.management.test-port of the worker's settings (META-INF/microprofile-config.properties); the worker serves no main HTTP port,
         // which leaves RestAssured's default port at 0
         RestAssured.port = MANAGEMENT_TEST_PORT;
         return RestAssured.get(path);

@@ -6,7 +6,6 @@ import dev.brigade.worker.RelayConfig;
 import dev.brigade.worker.SignalsConfig;
 import dev.brigade.worker.WorkerConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.mutiny.core.Vertx;
@@ -15,9 +14,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URL;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,14 +21,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The settings of every identity of a {@link FleetHost}, read the way the worker reads its own:
  * the worker's config mappings (so every default is the worker's), from system properties, the
- * environment (BRIGADE_DB_URL, BRIGADE_RELAY_URL, ...), core's shared defaults and the worker's
- * application.properties. Each identity gets a pool of its own with the client settings the
- * worker's datasource has (layer-7 proxy mode, no prepared-statement cache, DateStyle, pool size,
+ * environment (BRIGADE_DB_URL, BRIGADE_RELAY_URL, ...), and core's and the worker's defaults (their
+ * META-INF/microprofile-config.properties). Each identity gets a pool of its own with the client
+ * settings the worker's datasource has (layer-7 proxy mode, no prepared-statement cache, DateStyle, pool size,
  * idle timeout), so that PgBouncer and PostgreSQL see what they see of a worker process.
  */
 final class FleetSettings {
-    private static final int APPLICATION_PROPERTIES_ORDINAL = 250; // as Quarkus orders application.properties
-
     private final SmallRyeConfig config;
     private final WorkerConfig worker;
     private final SignalsConfig signals;
@@ -49,27 +43,15 @@ final class FleetSettings {
 
     static FleetSettings load() {
         return new FleetSettings(new SmallRyeConfigBuilder()
-                .addDefaultSources() // system properties, environment, META-INF/microprofile-config.properties
+                .addDefaultSources() // system properties, environment, META-INF/microprofile-config.properties (core's, the worker's)
                 .addDefaultInterceptors() // ${...} expressions
                 .withConverter(Duration.class, 200, new DurationConverter()) // Quarkus's "5S" form
-                .withSources(new DatabaseUrlConfigSource(), workerApplicationProperties())
+                .withSources(new DatabaseUrlConfigSource())
                 .withMapping(WorkerConfig.class)
                 .withMapping(SignalsConfig.class)
                 .withMapping(RelayConfig.class)
                 .withMapping(HandlersConfig.class)
                 .build());
-    }
-
-    private static PropertiesConfigSource workerApplicationProperties() {
-        URL jar = WorkerConfig.class.getProtectionDomain().getCodeSource().getLocation();
-        try {
-            URL properties = jar.getPath().endsWith(".jar")
-                    ? new URL("jar:" + jar + "!/application.properties")
-                    : new URL(jar, "application.properties");
-            return new PropertiesConfigSource(properties, APPLICATION_PROPERTIES_ORDINAL);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the worker's application.properties beside " + jar, e);
-        }
     }
 
     WorkerConfig worker() {

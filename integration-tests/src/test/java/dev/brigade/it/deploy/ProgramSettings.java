@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * What one program (worker or api-server) really serves and reads, taken from its sources: its
- * application.properties (plus core's shared defaults), the property names of its
+ * settings file (plus core's shared defaults), the property names of its
  * {@code @ConfigMapping} interfaces and {@code @ConfigProperty} injections, and the database URL
  * variables core reads.
  */
@@ -24,13 +24,14 @@ record ProgramSettings(String module, Properties properties, Set<String> propert
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}]+)");
     private static final Path CORE_SOURCES = RepositoryFiles.path("core/src/main/java");
 
-    static final ProgramSettings WORKER = load("worker");
-    static final ProgramSettings API_SERVER = load("api-server");
+    // the worker keeps its defaults where an application built on it keeps them too
+    static final ProgramSettings WORKER = load("worker", "META-INF/microprofile-config.properties");
+    static final ProgramSettings API_SERVER = load("api-server", "application.properties");
 
-    private static ProgramSettings load(String module) {
+    private static ProgramSettings load(String module, String settingsFile) {
         Properties properties = new Properties();
         read(properties, "core/src/main/resources/META-INF/microprofile-config.properties");
-        read(properties, module + "/src/main/resources/application.properties");
+        read(properties, module + "/src/main/resources/" + settingsFile);
         Path sources = RepositoryFiles.path(module + "/src/main/java");
 
         Set<String> names = new TreeSet<>(ConfigMappingNames.declaredIn(List.of(sources, CORE_SOURCES)));
