@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -36,11 +37,20 @@ public final class TypedArgs {
             throw new TaskFailure(where(e) + "not an argument of this task; it takes "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
                             .collect(Collectors.joining(", ")));
+        } catch (MismatchedInputException e) {
+            throw new TaskFailure(where(e) + (missingPrimitive(e)
+                    ? "must be given (" + e.getTargetType().getSimpleName() + ")" : e.getOriginalMessage()));
         } catch (JsonMappingException e) {
             throw new TaskFailure(where(e) + e.getOriginalMessage());
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new TaskFailure("args: " + e.getMessage());
         }
+    }
+
+    /** Jackson's words for a primitive component the args leave out (or set to null). */
+    private static boolean missingPrimitive(MismatchedInputException e) {
+        return e.getTargetType() != null && e.getTargetType().isPrimitive()
+                && e.getOriginalMessage().startsWith("Cannot map `null`");
     }
 
     /** The result JSON of what a handler returned (null stays null). */
