@@ -9,6 +9,7 @@ import java.nio.file.Path;
  */
 public final class Programs {
     private static final String WORKER_JAR = "brigade.it.worker-jar";
+    private static final String EXAMPLE_WORKER_JAR = "brigade.it.example-worker-jar";
 
     private Programs() {
     }
@@ -18,11 +19,17 @@ public final class Programs {
         return existingWorkerJar(Path.of(System.getProperty(WORKER_JAR, "../worker/target/quarkus-app/quarkus-run.jar")));
     }
 
+    /** The example application's worker (examples/repository-sync): Brigade's worker with handlers of its own. */
+    public static Path exampleWorkerJar() {
+        return existingWorkerJar(Path.of(System.getProperty(EXAMPLE_WORKER_JAR,
+                "../examples/repository-sync/target/quarkus-app/quarkus-run.jar")));
+    }
+
     static Path existingWorkerJar(Path path) {
         Path jar = path.toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the packaged worker is missing: " + jar
-                    + " (build it first: ./mvnw -pl worker package -DskipTests, or run ./mvnw verify at the root)");
+                    + " (build it first: ./mvnw -pl worker,examples/repository-sync package -DskipTests, or run ./mvnw verify at the root)");
         }
         return jar;
     }

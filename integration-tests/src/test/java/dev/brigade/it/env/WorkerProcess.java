@@ -43,7 +43,7 @@ public final class WorkerProcess extends ProgramProcess {
         List<String> command = new ArrayList<>();
         command.add(Programs.java().toString());
         command.addAll(JVM_FLAGS);
-        Path jar = Programs.workerJar();
+        Path jar = spec.jar();
         WorkerClassArchive.Launch archive = WorkerClassArchive.next(jar);
         command.addAll(archive.flags());
         command.add("-Dbrigade.diagnostic-handlers.enabled=true");

@@ -1,11 +1,16 @@
 package dev.brigade.it.env;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** How to start a worker process: its connection mode, concurrency and any other brigade.* setting. */
-public record WorkerSpec(ConnectionMode mode, int concurrency, Map<String, String> properties) {
+/**
+ * How to start a worker process: its connection mode, concurrency, any other brigade.* setting,
+ * and the program (Brigade's worker unless a test runs a worker of its own handlers).
+ */
+public record WorkerSpec(ConnectionMode mode, int concurrency, Map<String, String> properties, Optional<Path> program) {
 
     public WorkerSpec {
         properties = Map.copyOf(properties);
@@ -24,11 +29,11 @@ public record WorkerSpec(ConnectionMode mode, int concurrency, Map<String, Strin
 
     /** A worker with every default of the product (what the benchmarks measure). */
     public static WorkerSpec defaults(ConnectionMode mode) {
-        return new WorkerSpec(mode, 1, Map.of());
+        return new WorkerSpec(mode, 1, Map.of(), Optional.empty());
     }
 
     public WorkerSpec concurrency(int tasksAtOnce) {
-        return new WorkerSpec(mode, tasksAtOnce, properties);
+        return new WorkerSpec(mode, tasksAtOnce, properties, program);
     }
 
     /** brigade.worker.ttl: a killed worker's tasks are freed about two of these later. */
@@ -39,6 +44,15 @@ public record WorkerSpec(ConnectionMode mode, int concurrency, Map<String, Strin
     public WorkerSpec with(String property, String value) {
         Map<String, String> more = new LinkedHashMap<>(properties);
         more.put(property, value);
-        return new WorkerSpec(mode, concurrency, more);
+        return new WorkerSpec(mode, concurrency, more, program);
+    }
+
+    /** Another worker program: an application built on the worker artifact (its runnable jar). */
+    public WorkerSpec program(Path jar) {
+        return new WorkerSpec(mode, concurrency, properties, Optional.of(jar));
+    }
+
+    Path jar() {
+        return program.orElseGet(Programs::workerJar);
     }
 }
