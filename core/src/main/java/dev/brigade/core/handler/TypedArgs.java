@@ -1,5 +1,7 @@
 package dev.brigade.core.handler;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,8 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +33,7 @@ public final class TypedArgs {
 
     public static <A> A read(JsonNode args, Class<A> type) throws TaskFailure {
         JsonNode given = args == null || args.isNull() ? JsonNodeFactory.instance.objectNode() : args;
+        rejectUnknownFields(given, type);
         try {
             return MAPPER.treeToValue(given, type);
         } catch (ValueInstantiationException e) {
@@ -44,6 +50,30 @@ public final class TypedArgs {
             throw new TaskFailure(where(e) + e.getOriginalMessage());
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new TaskFailure("args: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A field the type does not take is named first: Jackson, building a record through its
+     * constructor, reports a missing component before an unknown field, and a typo would be
+     * reported as the field it was meant to be, missing.
+     */
+    private static void rejectUnknownFields(JsonNode args, Class<?> type) throws TaskFailure {
+        if (!args.isObject()) {
+            return;
+        }
+        BeanDescription description = MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type));
+        JsonIgnoreProperties ignoring = type.getAnnotation(JsonIgnoreProperties.class);
+        if (description.findAnySetterAccessor() != null || (ignoring != null && ignoring.ignoreUnknown())) {
+            return;
+        }
+        Set<String> taken = description.findProperties().stream().map(BeanPropertyDefinition::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        for (var fields = args.fieldNames(); fields.hasNext(); ) {
+            String field = fields.next();
+            if (!taken.contains(field)) {
+                throw new TaskFailure("args." + field + ": not an argument of this task; it takes " + String.join(", ", taken));
+            }
         }
     }
 

@@ -70,6 +70,14 @@ class TypedTaskHandlerTest {
     }
 
     @Test
+    void aTypoIsNamedAsUnknownRatherThanAsTheFieldItWasMeantToBe() {
+        assertThatThrownBy(() -> run("""
+                {"repository": "fedora", "dept": 2}"""))
+                .isInstanceOf(TaskFailure.class)
+                .hasMessage("args.dept: not an argument of this task; it takes depth, paths, repository");
+    }
+
+    @Test
     void aValueOfTheWrongTypeFailsTheTaskNamingTheField() {
         assertThatThrownBy(() -> run("""
                 {"repository": "fedora", "depth": "deep"}"""))

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The repository's files, found from the module's working directory (Maven runs tests in integration-tests/). */
-final class RepositoryFiles {
-    static final Path ROOT = findRoot();
+public final class RepositoryFiles {
+    public static final Path ROOT = findRoot();
 
     private RepositoryFiles() {
     }
 
-    static Path path(String relative) {
+    public static Path path(String relative) {
         return ROOT.resolve(relative);
     }
 
@@ -26,7 +26,7 @@ final class RepositoryFiles {
         }
     }
 
-    static String read(String relative) {
+    public static String read(String relative) {
         return read(path(relative));
     }
 
