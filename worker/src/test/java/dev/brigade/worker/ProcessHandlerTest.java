@@ -60,6 +60,7 @@ class ProcessHandlerTest {
             }
             config.put("brigade.process-handlers.\"test.stubborn\".cancel-grace", "1S");
             config.put("brigade.process-handlers.\"test.sleep\".may-run-immediately", "true");
+            config.put("brigade.process-handlers.\"test.missing\".command", "/no/such/program");
             return config;
         }
     }
@@ -197,6 +198,27 @@ class ProcessHandlerTest {
         Task done = awaitFinal(id);
         assertThat(done.state()).isEqualTo(TaskState.CANCELED);
         assertThat(gone(child)).isTrue();
+    }
+
+    @Test
+    void theTimeLimitOfAnImmediateTaskStopsTheChildAndFailsTheTask() {
+        // brigade.immediate.timeout is 1 s in tests
+        DispatchRequest sleepy = new DispatchRequest("test.sleep", JsonNodeFactory.instance.objectNode().put("seconds", 60),
+                List.of(), List.of(), true, true, null, null, null, null, null);
+        UUID id = dispatcher.dispatch(sleepy).await().atMost(DEADLINE).task().id();
+        long child = awaitProgress(id, "pid");
+        Task done = awaitFinal(id);
+        assertThat(done.state()).isEqualTo(TaskState.FAILED);
+        assertThat(done.error().get("description").asText()).startsWith("timed out");
+        assertThat(gone(child)).isTrue();
+    }
+
+    @Test
+    void aCommandThatCannotStartFailsTheTask() {
+        Task done = awaitFinal(dispatch("test.missing", JsonNodeFactory.instance.objectNode()));
+        assertThat(done.state()).isEqualTo(TaskState.FAILED);
+        assertThat(done.error().get("description").asText())
+                .startsWith("process handler test.missing could not start /no/such/program: ");
     }
 
     /** Gone, or a zombie waiting for a parent that is not ours to reap it. */
