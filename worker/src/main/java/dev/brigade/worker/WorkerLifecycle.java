@@ -263,7 +263,7 @@ public class WorkerLifecycle {
             Duration silent = heartbeat.sinceLastSuccess();
             if (silent.compareTo(limit) >= 0) {
                 LOG.errorf("no heartbeat for %s: halting before another worker takes this worker's tasks", silent);
-                Runtime.getRuntime().halt(EXIT_HEARTBEAT_LOST);
+                processExit.haltNow(EXIT_HEARTBEAT_LOST);
             }
             try {
                 Thread.sleep(Duration.ofMillis(Math.max(100, limit.minus(silent).toMillis() / 4)));

@@ -2,6 +2,9 @@ package dev.brigade.core.handler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A kind of task. Implementations are CDI beans; the registry ({@link TaskHandlers}) finds them by
  * {@link #name()}. {@link #run} is called on its own thread and may block; it should return
@@ -20,6 +23,16 @@ public interface TaskHandler {
     /** Diagnostic handlers exist only when {@code brigade.diagnostic-handlers.enabled} is true. */
     default boolean diagnostic() {
         return false;
+    }
+
+    /**
+     * How long this handler may take to stop once its stop flag is raised (a cancel, a time
+     * limit), when it knows better than the worker's {@code brigade.worker.cancel-grace}: a process
+     * handler, which stops its child itself, says its own grace plus the kill. Past it the worker
+     * escalates (it stops the whole process). Empty: the worker's cancel grace.
+     */
+    default Optional<Duration> stopWithin() {
+        return Optional.empty();
     }
 
     /**

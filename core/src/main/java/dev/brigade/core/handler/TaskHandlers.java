@@ -10,14 +10,35 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The handlers this program knows, by name. Diagnostic ones only when the setting allows. */
+/**
+ * The handlers this program knows, by name: the handler beans (diagnostic ones only when the
+ * setting allows) and those its {@link HandlerSource}s build from configuration.
+ */
 @ApplicationScoped
 public class TaskHandlers {
     private final Map<String, TaskHandler> byName = new TreeMap<>();
 
     @Inject
-    public TaskHandlers(@All List<TaskHandler> handlers, DiagnosticHandlersConfig config) {
-        this(handlers, config.enabled());
+    public TaskHandlers(@All List<TaskHandler> handlers, @All List<HandlerSource> sources, DiagnosticHandlersConfig config) {
+        this(handlers, sources, config.enabled());
+    }
+
+    /** The handler beans (diagnostic ones only when {@code diagnostics}) and the sources' handlers. */
+    public TaskHandlers(List<TaskHandler> handlers, List<HandlerSource> sources, boolean diagnostics) {
+        this(handlers, diagnostics);
+        for (HandlerSource source : sources) {
+            for (TaskHandler handler : source.handlers()) {
+                // a bean's name is taken even while the bean is left out (a diagnostic one):
+                // the name means the same whatever the settings
+                if (handlers.stream().anyMatch(h -> h.name().equals(handler.name()))) {
+                    throw new IllegalStateException(source.kind() + " '" + handler.name()
+                            + "' has the name of a built-in or application handler; give it another name");
+                }
+                if (byName.putIfAbsent(handler.name(), handler) != null) {
+                    throw new IllegalStateException("two task handlers are named " + handler.name());
+                }
+            }
+        }
     }
 
     /** A registry of these handlers, the diagnostic ones only when {@code diagnostics}. */

@@ -26,8 +26,16 @@ public final class TaskErrors {
     }
 
     public static JsonNode of(Throwable failure) {
-        if (failure instanceof TaskFailure) {
-            return description(failure.getMessage());
+        if (failure instanceof TaskFailure expected) {
+            ObjectNode error = JsonNodeFactory.instance.objectNode().put("description", failure.getMessage());
+            if (expected.details() != null) {
+                expected.details().properties().forEach(field -> {
+                    if (!field.getKey().equals("description")) {
+                        error.set(field.getKey(), field.getValue());
+                    }
+                });
+            }
+            return error;
         }
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.put("description", failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage());

@@ -30,6 +30,7 @@ import dev.brigade.worker.health.WorkerReadiness;
 import dev.brigade.worker.heartbeat.HeartbeatWriter;
 import dev.brigade.worker.janitor.JanitorDuties;
 import dev.brigade.worker.metrics.WorkerMetrics;
+import dev.brigade.worker.process.ChildProcesses;
 import dev.brigade.worker.signal.PgSignalListener;
 import dev.brigade.worker.signal.RelaySignalClient;
 import dev.brigade.worker.signal.SignalReceiver;
@@ -81,7 +82,7 @@ final class WorkerCell {
         WorkerMetrics metrics = new WorkerMetrics(new SimpleMeterRegistry(), held, heartbeat, config);
         Dispatcher dispatcher = new Dispatcher(pool, catalog);
         TaskCompleter completer = new TaskCompleter(pool, identity, held, metrics, config);
-        ProcessExit processExit = new ProcessExit(pool, identity, completer);
+        ProcessExit processExit = new ProcessExit(pool, identity, completer, new ChildProcesses());
         LocalQueue localQueue = new LocalQueue(pool, identity, held, config);
         TaskSupervisor supervisor = new TaskSupervisor(pool, identity, handlers, dispatcher, held, localQueue,
                 completer, processExit, config, settings.immediateTimeout(), metrics);

@@ -108,12 +108,14 @@ public class TaskSupervisor {
     /** A handler still running after the grace cannot be stopped from inside: stop the process. */
     private void escalateUnlessStopped(TaskExecution execution, String what) {
         UUID taskId = execution.taskId();
+        // a handler that stops its work itself (a process handler: SIGTERM, its grace, SIGKILL) says how long it takes
+        Duration grace = handlers.find(execution.task().name()).flatMap(TaskHandler::stopWithin).orElse(cancelGrace);
         escalations.schedule(() -> {
             if (execution.phase() == TaskExecution.Phase.HANDLER && held.find(taskId).orElse(null) == execution) {
-                processExit.recordAndHalt("task " + taskId + " " + what + " for " + cancelGrace.toSeconds()
+                processExit.recordAndHalt("task " + taskId + " " + what + " for " + grace.toSeconds()
                         + " s; worker " + identity.name() + " stopped to end it");
             }
-        }, cancelGrace.toMillis(), TimeUnit.MILLISECONDS);
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** An immediate task has a time limit on a worker too (brigade.immediate.timeout). */
