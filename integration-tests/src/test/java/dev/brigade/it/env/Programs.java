@@ -22,14 +22,19 @@ public final class Programs {
     /** The example application's worker (examples/repository-sync): Brigade's worker with handlers of its own. */
     public static Path exampleWorkerJar() {
         return existingWorkerJar(Path.of(System.getProperty(EXAMPLE_WORKER_JAR,
-                "../examples/repository-sync/target/quarkus-app/quarkus-run.jar")));
+                "../examples/repository-sync/target/quarkus-app/quarkus-run.jar")), "examples/repository-sync");
     }
 
     static Path existingWorkerJar(Path path) {
+        return existingWorkerJar(path, "worker");
+    }
+
+    /** {@code path} if it is there; else fails with the command that builds {@code module}. */
+    static Path existingWorkerJar(Path path, String module) {
         Path jar = path.toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the packaged worker is missing: " + jar
-                    + " (build it first: ./mvnw -pl worker,examples/repository-sync package -DskipTests, or run ./mvnw verify at the root)");
+                    + " (build it first: ./mvnw -pl " + module + " package -DskipTests, or run ./mvnw verify at the root)");
         }
         return jar;
     }
