@@ -1,6 +1,7 @@
 package dev.brigade.api;
 
 import dev.brigade.api.relay.RelayHub;
+import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.signal.RelayProtocol;
 import dev.brigade.core.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -130,6 +132,44 @@ class RelayTest extends ApiTestBase {
         assertThat(List.of(a.handles, b.handles, c.handles, d.handles)).containsExactly(1, 1, 1, 1);
     }
 
+    /**
+     * A mixed fleet: a handle that names handlers wakes a worker that runs one of them, even when
+     * another waited longer; owed, it waits for such a worker; one that names none wakes any.
+     */
+    @Test
+    void aHandleForNamedHandlersWakesAWorkerThatRunsOne() throws Exception {
+        Subscriber stock = subscribe(false, Set.of("brigade.echo", "brigade.sleep"));
+        Subscriber syncs = subscribe(false, Set.of("repository.sync", "repository.index"));
+        Subscriber untold = subscribe(false, null); // an older worker: taken for one that runs every name
+        waitWithRoom(stock, 1);
+        waitWithRoom(syncs, 2);
+
+        notify("brigade_wakeup", HandleSignal.of(Set.of("repository.sync")).payload());
+        syncs.awaitHandles(1);
+        settle();
+        assertThat(stock.handles).as("the longest waiting runs none of the names").isZero();
+
+        notify("brigade_wakeup", HandleSignal.of(Set.of("repository.index")).payload());
+        settle();
+        assertThat(stock.handles).as("nobody waiting runs them: owed, not given to another").isZero();
+        assertThat(hub.wakeupOwed()).isTrue();
+        stock.say(RelayProtocol.room(2)); // still waiting with room: not its wakeup
+        settle();
+        assertThat(stock.handles).isZero();
+        syncs.say(RelayProtocol.room(1));
+        syncs.awaitHandles(2);
+        settle();
+        assertThat(hub.wakeupOwed()).as("its claim covers the owed wakeup").isFalse();
+
+        waitWithRoom(untold, 2);
+        notify("brigade_wakeup", HandleSignal.of(Set.of("acme.only")).payload());
+        untold.awaitHandles(1);
+        notify("brigade_wakeup", HandleSignal.any().payload());
+        stock.awaitHandles(1);
+        settle();
+        assertThat(List.of(stock.handles, syncs.handles, untold.handles)).containsExactly(1, 2, 1);
+    }
+
     @Test
     void aCancelReachesOnlyTheTaskHolderAndAnUnblockOneWorkerThatRunsTheUnblocker() throws Exception {
         Subscriber auxiliary = subscribe(true);
@@ -185,12 +225,20 @@ class RelayTest extends ApiTestBase {
     }
 
     private Subscriber subscribe(boolean auxiliary) throws Exception {
+        return subscribe(auxiliary, null);
+    }
+
+    /** A subscriber that says which handlers it runs ({@code null}: says nothing, as an older worker). */
+    private Subscriber subscribe(boolean auxiliary, Set<String> handlers) throws Exception {
         UUID id = UUID.randomUUID();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setAbsoluteURI("ws://" + base.getHost() + ":" + base.getPort() + RelayProtocol.PATH)
                 .addHeader("Authorization", "Bearer " + SECRET)
                 .addHeader(RelayProtocol.WORKER_HEADER, id.toString())
                 .addHeader(RelayProtocol.AUXILIARY_HEADER, Boolean.toString(auxiliary));
+        if (handlers != null) {
+            options.addHeader(RelayProtocol.HANDLERS_HEADER, RelayProtocol.handlersHeader(handlers).orElseThrow());
+        }
         Subscriber subscriber = new Subscriber(id);
         WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         subscriber.attach(socket);

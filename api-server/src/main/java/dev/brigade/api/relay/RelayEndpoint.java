@@ -11,6 +11,8 @@ import jakarta.enterprise.event.Observes;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -61,7 +63,8 @@ public class RelayEndpoint {
             return;
         }
         boolean auxiliary = Boolean.parseBoolean(context.request().getHeader(RelayProtocol.AUXILIARY_HEADER));
-        context.request().toWebSocket().onSuccess(socket -> hub.join(worker, auxiliary, socket));
+        Optional<Set<String>> handlers = RelayProtocol.handlersOf(context.request().getHeader(RelayProtocol.HANDLERS_HEADER));
+        context.request().toWebSocket().onSuccess(socket -> hub.join(worker, auxiliary, handlers, socket));
     }
 
     private static void problem(RoutingContext context, int status, String title, String detail) {

@@ -1,24 +1,30 @@
 package dev.brigade.api.relay;
 
 import dev.brigade.core.signal.CancelSignal;
+import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.signal.RelayProtocol;
 import io.vertx.core.http.ServerWebSocket;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The workers subscribed to this relay and who gets which signal. Wakeups are targeted: a
- * {@code handle} goes to one worker that said it waits with room (the one waiting longest); a
+ * {@code handle} goes to one worker that said it waits with room (the one waiting longest) and
+ * runs a handler the signal names (any worker when it names none, see HandleSignal: a mixed
+ * fleet's dispatch wakes a worker that can claim the task, not one that would find nothing); a
  * worker whose claim filled its room says {@code more} and two more are woken, so a burst fans out
  * over the fleet in a few steps while one dispatch costs one claim. A {@code handle} that finds
- * nobody waiting is owed to the next worker that reports room: its claim starts after the task
+ * nobody waiting (who runs its names) is owed to the next such worker that reports room: its claim starts after the task
  * was committed, so one claim covers every wakeup owed before it (a full claim fans out again).
  * {@code unblock} goes to one worker that runs the unblocker, {@code cancel} to the task's
  * holder, the metrics figures to all. A lost signal costs latency, never a task: the workers'
@@ -36,27 +42,46 @@ public class RelayHub {
     private final Map<UUID, Subscriber> subscribers = new LinkedHashMap<>();
     /** Subscribers that wait with room, the longest waiting first. */
     private final LinkedHashSet<Subscriber> waiting = new LinkedHashSet<>();
-    private boolean wakeupOwed;
+    /** A handle for any worker found nobody waiting. */
+    private boolean owedToAny;
+    /** Handler names whose handle found nobody waiting who runs them. */
+    private final Set<String> owedNames = new HashSet<>();
     private long unblockTurn;
 
-    /** One subscribed worker. {@code room} is what it last reported, 0 once it was woken. */
+    /**
+     * One subscribed worker. {@code room} is what it last reported, 0 once it was woken;
+     * {@code handlers} the names it runs (empty: not told, taken for every name); {@code wokenFor}
+     * the handle it was last woken for (passed on if it has no room after all).
+     */
     static final class Subscriber {
         final UUID id;
         final boolean auxiliary;
+        final Optional<Set<String>> handlers;
         final ServerWebSocket socket;
         int room;
+        HandleSignal wokenFor = HandleSignal.any();
 
-        Subscriber(UUID id, boolean auxiliary, ServerWebSocket socket) {
+        Subscriber(UUID id, boolean auxiliary, Optional<Set<String>> handlers, ServerWebSocket socket) {
             this.id = id;
             this.auxiliary = auxiliary;
+            this.handlers = handlers;
             this.socket = socket;
+        }
+
+        boolean canClaim(HandleSignal handle) {
+            return handlers.map(handle::concerns).orElse(true);
+        }
+
+        /** What this worker's claims may turn up for others: tasks of the names it runs. */
+        HandleSignal itsNames() {
+            return handlers.map(HandleSignal::of).orElse(HandleSignal.any());
         }
     }
 
     /** A worker subscribed; a second socket of the same worker replaces the first. */
-    public void join(UUID id, boolean auxiliary, ServerWebSocket socket) {
+    public void join(UUID id, boolean auxiliary, Optional<Set<String>> handlers, ServerWebSocket socket) {
         Subscriber replaced;
-        Subscriber joined = new Subscriber(id, auxiliary, socket);
+        Subscriber joined = new Subscriber(id, auxiliary, handlers, socket);
         synchronized (this) {
             replaced = subscribers.put(id, joined);
         }
@@ -75,8 +100,8 @@ public class RelayHub {
 
     private void received(Subscriber from, String message) {
         switch (message) {
-            case RelayProtocol.MORE -> wake(FAN_OUT);
-            case RelayProtocol.PASS -> wake(1);
+            case RelayProtocol.MORE -> wake(FAN_OUT, from.itsNames());
+            case RelayProtocol.PASS -> wake(1, from.wokenFor);
             default -> RelayProtocol.room(message).ifPresentOrElse(room -> roomReported(from, room),
                     () -> LOG.debugf("ignored a message from worker %s: %s", from.id, message));
         }
@@ -91,8 +116,7 @@ public class RelayHub {
             from.room = room;
             if (room == 0) {
                 waiting.remove(from);
-            } else if (wakeupOwed) {
-                wakeupOwed = false;
+            } else if (takeOwedFor(from)) {
                 from.room = 0;
                 waiting.remove(from);
                 wakeNow = true;
@@ -105,17 +129,45 @@ public class RelayHub {
         }
     }
 
-    /** Newly claimable tasks: wakes {@code workers} waiting workers (or owes the wakeup). */
+    /**
+     * A wakeup owed that this worker's claim would cover (one for any worker, or one for a name
+     * it runs): taken off what is owed, as its claim covers them. Under the monitor.
+     */
+    private boolean takeOwedFor(Subscriber subscriber) {
+        boolean owed = owedToAny || (!owedNames.isEmpty() && subscriber.canClaim(HandleSignal.of(owedNames)));
+        if (owed) {
+            owedToAny = false;
+            subscriber.handlers.ifPresentOrElse(owedNames::removeAll, owedNames::clear);
+            subscriber.wokenFor = HandleSignal.any();
+        }
+        return owed;
+    }
+
+    /** Newly claimable tasks, of any name: wakes {@code workers} waiting workers (or owes the wakeup). */
     public void wake(int workers) {
+        wake(workers, HandleSignal.any());
+    }
+
+    /**
+     * Newly claimable tasks of the names {@code handle} gives: wakes {@code workers} waiting
+     * workers that run one of them, the longest waiting first (or owes the wakeup).
+     */
+    public void wake(int workers, HandleSignal handle) {
         List<Subscriber> woken = new ArrayList<>(Math.min(workers, 64));
         synchronized (this) {
             while (woken.size() < workers) {
-                Subscriber next = waiting.isEmpty() ? null : waiting.removeFirst();
+                Subscriber next = waiting.stream().filter(s -> s.canClaim(handle)).findFirst().orElse(null);
                 if (next == null) {
-                    wakeupOwed = true;
+                    if (handle.names().isEmpty()) {
+                        owedToAny = true;
+                    } else {
+                        owedNames.addAll(handle.names());
+                    }
                     break;
                 }
+                waiting.remove(next);
                 next.room = 0;
+                next.wokenFor = handle;
                 woken.add(next);
             }
         }
@@ -176,7 +228,9 @@ public class RelayHub {
     public void resubscribed() {
         wake(Integer.MAX_VALUE);
         synchronized (this) {
-            wakeupOwed = false; // nobody waiting: whoever reports room next finds the work itself
+            // nobody waiting: whoever reports room next finds the work itself
+            owedToAny = false;
+            owedNames.clear();
         }
         unblock();
     }
@@ -203,7 +257,7 @@ public class RelayHub {
 
     /** Whether a wakeup found nobody waiting and goes to the next worker that reports room. */
     public synchronized boolean wakeupOwed() {
-        return wakeupOwed;
+        return owedToAny || !owedNames.isEmpty();
     }
 
     private void broadcast(String message) {

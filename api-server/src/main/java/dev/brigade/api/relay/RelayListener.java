@@ -2,6 +2,7 @@ package dev.brigade.api.relay;
 
 import dev.brigade.core.config.DatabaseUrlConfigSource;
 import dev.brigade.core.config.DirectConnectOptions;
+import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.signal.Signal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -116,7 +117,7 @@ public class RelayListener {
             if (signal == Signal.UNBLOCK) {
                 hub.unblock();
             } else {
-                hub.wake(1);
+                hub.wake(1, HandleSignal.parse(payload).orElse(HandleSignal.any()));
             }
         });
     }

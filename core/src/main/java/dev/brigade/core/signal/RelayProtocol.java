@@ -1,7 +1,15 @@
 package dev.brigade.core.signal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.brigade.core.db.Json;
+
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Signals mode {@code relay}: what the api-server (the relay, holding the one LISTEN session) and
@@ -25,6 +33,18 @@ public final class RelayProtocol {
     public static final String WORKER_HEADER = "Brigade-Worker-Id";
     /** "true" for an auxiliary worker, which never runs the unblocker. */
     public static final String AUXILIARY_HEADER = "Brigade-Worker-Auxiliary";
+    /**
+     * The handler names the worker runs, a JSON array (non-ASCII escaped): a {@code handle} that
+     * names handlers goes to a worker that runs one. Left out (too many names, an older worker):
+     * the relay takes it for a worker that runs every name.
+     */
+    public static final String HANDLERS_HEADER = "Brigade-Worker-Handlers";
+    /** The longest handlers header a worker sends (servers take 8 KiB of headers by default). */
+    static final int MAX_HANDLERS_HEADER = 4000;
+    private static final ObjectWriter ASCII_JSON = Json.MAPPER.writer()
+            .with(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
+    private static final TypeReference<TreeSet<String>> NAMES = new TypeReference<>() {
+    };
 
     public static final String HANDLE = "handle";
     public static final String UNBLOCK = "unblock";
@@ -35,6 +55,28 @@ public final class RelayProtocol {
     private static final String METRICS = "metrics ";
 
     private RelayProtocol() {
+    }
+
+    /** The handlers header for these names; empty when it would be too long to send. */
+    public static Optional<String> handlersHeader(Set<String> names) {
+        try {
+            String header = ASCII_JSON.writeValueAsString(new TreeSet<>(names));
+            return header.length() <= MAX_HANDLERS_HEADER ? Optional.of(header) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The names a handlers header lists; empty (the worker runs every name, as far as we know) when absent or unreadable. */
+    public static Optional<Set<String>> handlersOf(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Set.copyOf(Json.MAPPER.readValue(header, NAMES)));
+        } catch (JsonProcessingException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     public static String room(int n) {

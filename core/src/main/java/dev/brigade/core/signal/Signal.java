@@ -8,7 +8,11 @@ package dev.brigade.core.signal;
 public enum Signal {
     /** Resources were released: the unblocker should look for newly free tasks. Sent by whoever finishes a task; heard by workers. */
     UNBLOCK(Channel.WAKEUP, "unblock"),
-    /** Unblocked tasks wait unclaimed: free slots should claim. Sent by dispatch, unblock, cancel and the reaper; heard by workers. */
+    /**
+     * Unblocked tasks wait unclaimed: free slots should claim. Sent by dispatch, unblock, cancel
+     * and the reaper; heard by workers. Its payload may name the handlers of those tasks
+     * ({@link HandleSignal}); {@link #payload()} is the one that names none.
+     */
     HANDLE(Channel.WAKEUP, "handle"),
     /** A task moved to canceling; the payload is its id and its holder's ({@link CancelSignal}). Sent by any process; heard by the worker that holds it. */
     CANCEL(Channel.CANCEL, null),
@@ -52,7 +56,7 @@ public enum Signal {
         if (UNBLOCK.fixedPayload.equals(payload)) {
             return java.util.Optional.of(UNBLOCK);
         }
-        if (HANDLE.fixedPayload.equals(payload)) {
+        if (HandleSignal.parse(payload).isPresent()) {
             return java.util.Optional.of(HANDLE);
         }
         return java.util.Optional.empty();

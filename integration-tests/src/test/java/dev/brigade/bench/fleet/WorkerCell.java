@@ -92,13 +92,13 @@ final class WorkerCell {
         Forward wakeups = new Forward();
         Forward cancels = new Forward();
         Forward figures = new Forward();
-        RelaySignalClient relay = new RelaySignalClient(vertx.getDelegate(), identity, config, relayConfig,
+        RelaySignalClient relay = new RelaySignalClient(vertx.getDelegate(), identity, config, relayConfig, handlers,
                 wakeups, cancels, figures);
         PgSignalListener listener = new PgSignalListener(vertx, settings.directUrl(), settings.directCaFile(),
                 settings.directVerifyHost(), wakeups, cancels, figures);
         WorkerLoop loop = new WorkerLoop(pool, identity, handlers, new TaskClaimer(pool, identity, handlers, metrics), supervisor,
                 completer, held, localQueue, unblockPass, config, signals, relay);
-        SignalReceiver receiver = new SignalReceiver(loop, supervisor, metrics);
+        SignalReceiver receiver = new SignalReceiver(loop, supervisor, metrics, handlers);
         wakeups.to(receiver::onWakeup);
         cancels.to(receiver::onCancel);
         figures.to(receiver::onMetrics);

@@ -1,5 +1,6 @@
 package dev.brigade.worker.signal;
 
+import dev.brigade.core.handler.TaskHandlers;
 import dev.brigade.core.signal.RelayProtocol;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.worker.RelayConfig;
@@ -20,6 +21,7 @@ import org.jboss.logging.Logger;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,6 +46,8 @@ public class RelaySignalClient {
     private final Vertx vertx;
     private final WorkerIdentity identity;
     private final boolean auxiliary;
+    /** The handler names this worker runs, for the relay to wake it only for tasks it can claim. */
+    private final Optional<String> handlersHeader;
     private final List<String> bases;
     private final String secret;
     private final Emitter<String> wakeups;
@@ -58,13 +62,14 @@ public class RelaySignalClient {
     /** The room last told to the relay over the current socket; -1: nothing told yet. */
     private int toldRoom = -1;
 
-    public RelaySignalClient(Vertx vertx, WorkerIdentity identity, WorkerConfig worker, RelayConfig relay,
+    public RelaySignalClient(Vertx vertx, WorkerIdentity identity, WorkerConfig worker, RelayConfig relay, TaskHandlers handlers,
                              @Channel(SignalChannels.WAKEUP) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> wakeups,
                              @Channel(SignalChannels.CANCEL) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> cancels,
                              @Channel(SignalChannels.METRICS) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> metrics) {
         this.vertx = vertx;
         this.identity = identity;
         this.auxiliary = worker.auxiliary();
+        this.handlersHeader = RelayProtocol.handlersHeader(handlers.names());
         this.bases = relay.url().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
         this.secret = relay.secret().orElse("");
         this.wakeups = wakeups;
@@ -142,6 +147,7 @@ public class RelaySignalClient {
                 .addHeader("Authorization", "Bearer " + secret)
                 .addHeader(RelayProtocol.WORKER_HEADER, identity.id().toString())
                 .addHeader(RelayProtocol.AUXILIARY_HEADER, Boolean.toString(auxiliary));
+        handlersHeader.ifPresent(names -> options.addHeader(RelayProtocol.HANDLERS_HEADER, names));
         client.connect(options).onComplete(result -> {
             if (result.succeeded()) {
                 opened(result.result(), base);
