@@ -3,6 +3,7 @@ package dev.brigade.core.db;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.core.reservation.Reservation;
 import dev.brigade.core.reservation.Reservations;
+import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.task.Task;
 import dev.brigade.core.task.TaskState;
@@ -102,7 +103,8 @@ public final class TaskBatchStore {
         Tuple params = Tuple.tuple(List.of(ids, names, args, cids, immediate, deferred, domains, parents, groups,
                 versions, resTask.toArray(Integer[]::new), resName.toArray(String[]::new),
                 resExclusive.toArray(Boolean[]::new), resEncoded.toArray(String[]::new),
-                Signal.HANDLE.channel().pgName(), Signal.HANDLE.payload()));
+                // the handle names the batch's handlers: a relay wakes a worker that runs one of them
+                Signal.HANDLE.channel().pgName(), HandleSignal.of(Arrays.asList(names)).payload()));
         return client.preparedQuery(TaskSql.DISPATCH).execute(params).map(rows -> {
             List<DispatchedRow> written = new ArrayList<>(n);
             for (Row row : rows) {
