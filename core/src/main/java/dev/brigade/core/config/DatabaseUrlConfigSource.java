@@ -10,8 +10,11 @@ import java.util.Set;
  * Turns {@code BRIGADE_DB_URL} (may point at a pooler) and {@code BRIGADE_DB_DIRECT_URL}
  * (straight to PostgreSQL, for LISTEN and the api-server's migrations; defaults to BRIGADE_DB_URL) into the
  * datasource settings Quarkus reads. Without either, both programs use the local default that
- * the api-server serves with an embedded PostgreSQL. Its ordinal sits above application.properties
- * and below environment variables, so an explicit quarkus.datasource.* setting still wins.
+ * the api-server serves with an embedded PostgreSQL. With BRIGADE_DB_URL set, its ordinal sits above
+ * application.properties and below environment variables, so an explicit quarkus.datasource.*
+ * environment setting still wins. Without it, the local default sits below application.properties:
+ * an application of its own that depends on core (to dispatch in its own transaction, see
+ * TransactionalDispatcher) keeps the datasource its application.properties names.
  */
 public class DatabaseUrlConfigSource implements ConfigSource {
     public static final String DB_URL = "BRIGADE_DB_URL";
@@ -24,6 +27,11 @@ public class DatabaseUrlConfigSource implements ConfigSource {
     public static final String DIRECT_SSL_ROOT_CERT_PROPERTY = "brigade.db.direct-ssl-root-cert";
     /** Whether the direct URL asked for sslmode=verify-full (host name verification). */
     public static final String DIRECT_VERIFY_HOST_PROPERTY = "brigade.db.direct-verify-host";
+
+    /** Above application.properties (250), below environment variables (300). */
+    static final int CONFIGURED_ORDINAL = 275;
+    /** Below application.properties, above the defaults in jars (microprofile-config.properties, 100). */
+    static final int DEFAULT_ORDINAL = 240;
 
     private final Map<String, String> properties;
 
@@ -91,6 +99,6 @@ public class DatabaseUrlConfigSource implements ConfigSource {
 
     @Override
     public int getOrdinal() {
-        return 275;
+        return databaseConfigured() ? CONFIGURED_ORDINAL : DEFAULT_ORDINAL;
     }
 }

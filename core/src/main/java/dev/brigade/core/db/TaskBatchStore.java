@@ -1,9 +1,7 @@
 package dev.brigade.core.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brigade.core.reservation.Reservation;
 import dev.brigade.core.reservation.Reservations;
-import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.task.Task;
 import dev.brigade.core.task.TaskState;
@@ -18,7 +16,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -67,44 +64,7 @@ public final class TaskBatchStore {
     /** Dispatches the tasks in the order given; {@code handle} is notified once when any is free. */
     public static Uni<List<DispatchedRow>> dispatch(SqlClient client, List<TaskStore.NewTask> tasks) {
         int n = tasks.size();
-        UUID[] ids = new UUID[n];
-        String[] names = new String[n];
-        String[] args = new String[n];
-        String[] cids = new String[n];
-        Boolean[] immediate = new Boolean[n];
-        Boolean[] deferred = new Boolean[n];
-        String[] domains = new String[n];
-        UUID[] parents = new UUID[n];
-        UUID[] groups = new UUID[n];
-        String[] versions = new String[n];
-        List<Integer> resTask = new ArrayList<>();
-        List<String> resName = new ArrayList<>();
-        List<Boolean> resExclusive = new ArrayList<>();
-        List<String> resEncoded = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            TaskStore.NewTask t = tasks.get(i);
-            ids[i] = t.id();
-            names[i] = t.name();
-            args[i] = Json.write(t.args());
-            cids[i] = t.loggingCid();
-            immediate[i] = t.immediate();
-            deferred[i] = t.deferred();
-            domains[i] = t.reservations().domain();
-            parents[i] = t.parentTask();
-            groups[i] = t.taskGroup();
-            versions[i] = Json.write(t.versions() == null ? Map.of() : t.versions());
-            for (Reservation r : t.reservations().all()) {
-                resTask.add(i + 1);
-                resName.add(r.resource());
-                resExclusive.add(r.exclusive());
-                resEncoded.add(r.encoded());
-            }
-        }
-        Tuple params = Tuple.tuple(List.of(ids, names, args, cids, immediate, deferred, domains, parents, groups,
-                versions, resTask.toArray(Integer[]::new), resName.toArray(String[]::new),
-                resExclusive.toArray(Boolean[]::new), resEncoded.toArray(String[]::new),
-                // the handle names the batch's handlers: a relay wakes a worker that runs one of them
-                Signal.HANDLE.channel().pgName(), HandleSignal.of(Arrays.asList(names)).payload()));
+        Tuple params = Tuple.tuple(DispatchArrays.of(tasks).values());
         return client.preparedQuery(TaskSql.DISPATCH).execute(params).map(rows -> {
             List<DispatchedRow> written = new ArrayList<>(n);
             for (Row row : rows) {

@@ -35,6 +35,18 @@ public final class TaskSql {
                                   $7::text[], $8::uuid[], $9::uuid[], $10::text[],
                                   $11::integer[], $12::text[], $13::boolean[], $14::text[], $15, $16)""";
 
+    /**
+     * {@link #DISPATCH} for a JDBC caller (brigade-client's JdbcDispatcher): the same function, the
+     * same parameters in the same order ({@link DispatchArrays}), as {@code ?} placeholders with
+     * the arrays bound as SQL arrays. The casts keep the function's signature whatever types the
+     * driver declares for the arrays.
+     */
+    public static final String DISPATCH_JDBC = """
+            SELECT id, created_at, unblocked_at
+            FROM brigade_dispatch(?::uuid[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[],
+                                  ?::text[], ?::uuid[], ?::uuid[], ?::text[],
+                                  ?::integer[], ?::text[], ?::boolean[], ?::text[], ?::text, ?::text)""";
+
     public static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM task WHERE id = $1";
 
     public static final String SELECT_BY_ID_WITH_ARGS = "SELECT " + COLUMNS_WITH_ARGS + " FROM task WHERE id = $1";

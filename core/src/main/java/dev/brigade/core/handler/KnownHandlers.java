@@ -28,6 +28,17 @@ public final class KnownHandlers {
         return new KnownHandlers(known);
     }
 
+    /**
+     * For a process that has no handlers of its own (an application dispatching over JDBC): the
+     * configured names and the advertised ones only.
+     */
+    public static KnownHandlers of(Set<String> configured, Map<String, Boolean> advertised) {
+        TreeMap<String, Boolean> known = new TreeMap<>();
+        configured.forEach(name -> known.put(name, false));
+        known.putAll(advertised);
+        return new KnownHandlers(known);
+    }
+
     public boolean knows(String name) {
         return name != null && mayRunImmediately.containsKey(name);
     }

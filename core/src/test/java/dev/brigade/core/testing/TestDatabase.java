@@ -3,9 +3,6 @@ package dev.brigade.core.testing;
 import dev.brigade.core.config.DatabaseUrls;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 
@@ -38,12 +35,9 @@ public final class TestDatabase {
             return url.replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
         }
 
+        /** A reactive pool on it (built in {@link TestPools}: this class also serves tests without Vert.x). */
         public Pool pool(Vertx vertx, int size) {
-            return Pool.newInstance(PgBuilder.pool()
-                    .with(new PoolOptions().setMaxSize(size))
-                    .connectingTo(PgConnectOptions.fromUri(url))
-                    .using(vertx.getDelegate())
-                    .build());
+            return TestPools.open(url, vertx, size);
         }
     }
 
