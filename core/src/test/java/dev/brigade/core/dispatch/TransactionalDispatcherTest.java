@@ -7,6 +7,7 @@ import dev.brigade.core.error.FieldError;
 import dev.brigade.core.error.InvalidRequestException;
 import dev.brigade.core.handler.TaskContext;
 import dev.brigade.core.handler.TaskHandler;
+import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.task.DispatchRequest;
 import dev.brigade.core.task.Task;
 import dev.brigade.core.task.TaskState;
@@ -89,7 +90,8 @@ class TransactionalDispatcherTest {
             assertThat(count("SELECT count(*) FROM task WHERE id = $1 AND state = 'waiting' AND args ->> 'value' = 'committed'",
                     task.id())).isOne();
             assertThat(count("SELECT count(*) FROM app_order WHERE id = $1 AND task = $2", order, task.id())).isOne();
-            assertThat(listener.awaitHandle()).as("the handle signal, delivered on commit").isTrue();
+            assertThat(listener.awaitHandleSignal()).as("the handle signal, delivered on commit, naming its handler")
+                    .contains(HandleSignal.of(java.util.Set.of("app.report")));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.brigade.core.testing;
 
+import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.signal.Signal;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -40,14 +42,25 @@ public final class WakeupListener implements AutoCloseable {
 
     /** Waits for a {@code handle} signal (at most 30 s); false when none came. */
     public boolean awaitHandle() {
+        return awaitHandleSignal().isPresent();
+    }
+
+    /** Waits for a {@code handle} signal (at most 30 s), whatever handlers it names; empty when none came. */
+    public Optional<HandleSignal> awaitHandleSignal() {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (pending.remove(Signal.HANDLE.payload())) {
-                return true;
+        while (true) {
+            for (String payload : pending) {
+                Optional<HandleSignal> handle = HandleSignal.parse(payload);
+                if (handle.isPresent()) {
+                    pending.remove(payload);
+                    return handle;
+                }
+            }
+            if (System.nanoTime() >= deadline) {
+                return Optional.empty();
             }
             receive((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
-        return pending.remove(Signal.HANDLE.payload());
     }
 
     /**
