@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(180)
 class RepositorySyncExampleIT {
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(45);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -49,14 +49,41 @@ class RepositorySyncExampleIT {
     @BeforeEach
     void startTheExampleWorkerBesideTheStockApiServer() throws IOException {
         work = Files.createDirectories(Programs.workRoot().resolve("repository-sync-" + UUID.randomUUID()));
-        env.startWorker(WorkerSpec.of(ConnectionMode.PGBOUNCER_RELAY).concurrency(2)
-                .program(Programs.exampleWorkerJar())
-                .with("repository-sync.storage", work.resolve("storage").toString()));
         api = env.relay();
+    }
+
+    private static void startExampleWorker(WorkerSpec spec) {
+        env.startWorker(spec.concurrency(2).program(Programs.exampleWorkerJar())
+                .with("repository-sync.storage", work.resolve("storage").toString()));
+    }
+
+    private static void startExampleWorker() {
+        startExampleWorker(WorkerSpec.of(ConnectionMode.PGBOUNCER_RELAY));
+    }
+
+    /**
+     * A mixed fleet: a stock worker waits longer than the example's, and neither heartbeats nor
+     * polls within the test (ttl 300 s: a heartbeat every 100 s). The dispatch's wake-up must go
+     * to the worker that runs the task's handler; one given to the stock worker would find
+     * nothing to claim, and the task would wait for the example worker's next heartbeat.
+     */
+    @Test
+    void inAMixedFleetADispatchWakesTheWorkerThatRunsItsHandler() throws Exception {
+        WorkerSpec quiet = WorkerSpec.of(ConnectionMode.PGBOUNCER_RELAY).ttl(Duration.ofSeconds(300))
+                .with("brigade.worker.poll-max-interval", "300S");
+        env.startWorker(quiet);
+        startExampleWorker(quiet);
+        Path source = source("rocky", 2);
+        awaitTask(dispatch(syncBody("rocky", source, 0)), t -> t.get("state").asText().equals("completed"));
+
+        JsonNode index = awaitTask(dispatch(Map.of("name", "repository.index", "args", Map.of("repository", "rocky"))),
+                t -> isFinal(t));
+        assertThat(index.get("state").asText()).isEqualTo("completed");
     }
 
     @Test
     void theApiServerListsTheExampleHandlersAsRunByItsWorkerOnly() throws Exception {
+        startExampleWorker();
         JsonNode handlers = send("GET", "/api/v1/handlers", null).body();
         JsonNode sync = byName(handlers.get("results"), "repository.sync");
         assertThat(sync.get("runs_in_api_server").asBoolean()).isFalse();
@@ -66,6 +93,7 @@ class RepositorySyncExampleIT {
 
     @Test
     void aSyncReportsProgressCompletesAndItsIndexChildRunsAfterIt() throws Exception {
+        startExampleWorker();
         Path source = source("fedora", 12);
         UUID id = dispatch(syncBody("fedora", source, 100));
 
@@ -87,6 +115,7 @@ class RepositorySyncExampleIT {
 
     @Test
     void aCanceledSyncStopsBetweenFiles() throws Exception {
+        startExampleWorker();
         Path source = source("centos", 40);
         UUID id = dispatch(syncBody("centos", source, 250));
         awaitTask(id, t -> t.get("progress_reports").size() == 1
@@ -102,6 +131,7 @@ class RepositorySyncExampleIT {
 
     @Test
     void badArgsFailTheTaskAndAnUnknownNameIsRefusedWithTheKnownNames() throws Exception {
+        startExampleWorker();
         JsonNode failed = awaitTask(dispatch(syncBody("suse", Path.of("/no/such/folder"), 0)), t -> isFinal(t));
         assertThat(failed.get("state").asText()).isEqualTo("failed");
         assertThat(failed.get("error").get("description").asText()).startsWith("args.source must be");
@@ -113,6 +143,7 @@ class RepositorySyncExampleIT {
 
     @Test
     void anImmediateIndexGoesToTheWorkerAtOnce() throws Exception {
+        startExampleWorker();
         Path source = source("alma", 3);
         awaitTask(dispatch(syncBody("alma", source, 0)), t -> t.get("state").asText().equals("completed"));
 
