@@ -69,8 +69,9 @@ public final class TaskSql {
      * up to $4 per name and the statement keeps $4; the others are unlocked when it ends (another
      * worker's claim skips them meanwhile; more_claimable then says more wait).
      * SKIP LOCKED keeps workers off each other's rows without waiting. Tasks claimed together
-     * never conflict: each was free (no earlier incomplete conflicting task) when it was
-     * unblocked. A worker never runs a task that asks for newer components than it has, but may
+     * never conflict: each was free (no earlier incomplete conflicting task, "earlier" by the
+     * reservation rows' task_fifo, never by the clock) when it was unblocked; so ordering the
+     * claim by created_at is fairness, not safety, and a clock step cannot make it unsafe. A worker never runs a task that asks for newer components than it has, but may
      * finish the cancel of any task; a task that asks for exactly the versions this worker has
      * (the usual case: it was dispatched by a program of the same release) passes a cheap
      * containment test first. {@code claimed_state} is the state the claim found. A waiting task
