@@ -60,7 +60,7 @@ class WorkerTest {
     }
 
     private static WorkerDues claimableFor(Duration waited) {
-        return new WorkerDues(true, Optional.of(waited), false, 0, false, false, false, List.of());
+        return new WorkerDues(true, Optional.of(waited), false, 0, false, false, false, false, List.of());
     }
 
     @Test
@@ -241,6 +241,47 @@ class WorkerTest {
             pool.preparedQuery("DELETE FROM app_status WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(other))
                     .await().atMost(DEADLINE);
         }
+    }
+
+    /**
+     * A halted worker's task is final with its reservation rows kept; the janitor that reaped the
+     * halted worker died before its sweep (here: the row is simply gone). A later janitor run of
+     * this worker, prompted by its heartbeat, must still release them: the task behind gets free.
+     */
+    @Test
+    void aLaterJanitorRunReleasesWhatAReapThatDiedBeforeItsSweepLeftBehind() {
+        String foreign = "test.halted-" + UUID.randomUUID(); // a name this worker does not run: it claims neither task
+        String resource = "leftover:" + UUID.randomUUID();
+        UUID halting = UUID.randomUUID();
+        pool.preparedQuery(dev.brigade.core.db.AppStatusSql.REGISTER)
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(halting, "halting@host", "worker", "{}", 3600.0,
+                        dev.brigade.core.db.AdvertisedHandlerStore.NONE))
+                .await().atMost(DEADLINE);
+        UUID held = dispatchUnchecked(foreign, resource);
+        UUID behind = dispatchUnchecked(foreign, resource);
+        Task claimed = TaskStore.claimNext(pool, new TaskStore.ClaimNext(halting, "halting@host", java.util.Map.of(),
+                java.util.Set.of(foreign))).await().atMost(DEADLINE).orElseThrow();
+        assertThat(claimed.id()).isEqualTo(held);
+        dev.brigade.core.db.TaskBatchStore.start(pool, List.of(held), halting, "halting@host").await().atMost(DEADLINE);
+        pool.withTransaction(tx -> TaskStore.finishAllBeforeExit(tx, halting,
+                JsonNodeFactory.instance.objectNode().put("description", "aborted"))).await().atMost(DEADLINE);
+        pool.preparedQuery("DELETE FROM app_status WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(halting))
+                .await().atMost(DEADLINE);
+        assertThat(task(held).state()).isEqualTo(TaskState.FAILED);
+        try {
+            assertThat(awaitTask(behind, t -> t.unblockedAt() != null).unblockedAt())
+                    .as("the task behind the leftover rows is free").isNotNull();
+        } finally {
+            canceler.cancel(behind).await().atMost(DEADLINE);
+        }
+    }
+
+    private UUID dispatchUnchecked(String name, String exclusive) {
+        UUID id = UUID.randomUUID();
+        dispatcher.dispatchIn(pool, new TaskStore.NewTask(id, name, args(), "cid",
+                dev.brigade.core.reservation.Reservations.of(List.of(exclusive), List.of(), "default"),
+                false, true, null, null, java.util.Map.of())).await().atMost(DEADLINE);
+        return id;
     }
 
     /** This worker's handlers column, once it has registered. */

@@ -108,6 +108,10 @@ public class TaskResource {
                     if (state.isEmpty()) {
                         throw new NotFoundException("task " + taskId);
                     }
+                    if (state.get().isFinal()) { // final, still held by a worker about to halt (its resources kept)
+                        throw new StateConflictException("task " + taskId + " is " + state.get().dbName()
+                                + " but still held by a process that is stopping; try again shortly");
+                    }
                     throw new StateConflictException("task " + taskId + " is " + state.get().dbName()
                             + "; only a final task (completed, failed, canceled, skipped) can be deleted");
                 }));

@@ -32,6 +32,9 @@ public final class AppStatusSql {
      * {@code releases}: released resources wait for an unblock pass; {@code held}: the tasks the
      * database says this worker holds; {@code canceling}: one of them is to be canceled;
      * {@code missing}: a process's heartbeat is older than its ttl (to be reaped);
+     * {@code kept_reservations}: a final task whose rows a halted process kept waits to be swept,
+     * its process gone (one probe of the partial index task_reservations_kept: a reap whose own
+     * sweep never ran is finished by whichever janitor run comes next);
      * {@code schedule_due}: a schedule is due and its last task final (what dispatch of due
      * schedules takes); {@code due_duties}: those of $2 due now. So the janitor's transactions run
      * only when there is something to do.
@@ -54,6 +57,7 @@ public final class AppStatusSql {
             (SELECT count(*) FROM task WHERE app_lock = $1 AND state IN ('waiting', 'running', 'canceling')) AS held,
             EXISTS (SELECT 1 FROM task WHERE app_lock = $1 AND state = 'canceling') AS canceling,
             EXISTS (SELECT 1 FROM app_status WHERE last_heartbeat < now() - ttl) AS missing,
+            EXISTS (SELECT 1 FROM task WHERE reservations_kept AND app_lock IS NULL) AS kept_reservations,
             EXISTS (SELECT 1 FROM task_schedule s LEFT JOIN task last ON last.id = s.last_task
                     WHERE s.enabled AND s.next_dispatch <= now()
                       AND (last.id IS NULL OR last.state IN ('completed', 'failed', 'canceled', 'skipped'))) AS schedule_due,

@@ -29,22 +29,14 @@ public final class ReservationSql {
             SELECT acquired, consumed, stamped FROM brigade_unblock_step($1, $2, $3)""";
 
     /**
-     * Final tasks that still hold reservation rows: left by a worker that recorded its tasks
-     * final and exited at once (cancel escalation, forced shutdown) so its handlers could not
-     * outlive the lock. Swept once that worker's row is gone (app_lock null). $1 batch.
+     * One batch of the sweep (migration V6, brigade_sweep_kept_reservations): up to $1 final tasks
+     * whose reservation rows were kept (a halted worker's, TaskSql.FINISH_ALL_BEFORE_EXIT) and
+     * whose process is gone (app_lock null), found through the partial index
+     * task_reservations_kept; their resource locks, the rows deleted, a release recorded where it
+     * can free a task. Any janitor run whose heartbeat found some does it (WorkerDues
+     * keptReservations), so a reap whose own sweep never ran leaves nothing behind for good.
+     * $2/$3 the unblock notification. Returns how many tasks were swept.
      */
-    public static final String SELECT_FINAL_WITH_RESERVATIONS = """
-            SELECT DISTINCT t.id, t.reserved_resources, t.domain
-            FROM task_reservation r JOIN task t ON t.id = r.task_id
-            WHERE t.state IN ('completed', 'failed', 'canceled', 'skipped') AND t.app_lock IS NULL
-            LIMIT $1""";
-
-    /** Releases the rows of one final task (caller holds its resource locks). $1 id. */
-    public static final String RELEASE_FINAL = """
-            WITH released AS (
-                DELETE FROM task_reservation r USING task t
-                WHERE r.task_id = $1 AND t.id = r.task_id
-                  AND t.state IN ('completed', 'failed', 'canceled', 'skipped') AND t.app_lock IS NULL
-                RETURNING r.resource, r.exclusive)
-            INSERT INTO reservation_release (resource, exclusive) SELECT resource, exclusive FROM released""";
+    public static final String SWEEP_KEPT_RESERVATIONS = """
+            SELECT brigade_sweep_kept_reservations($1, $2, $3) AS swept""";
 }

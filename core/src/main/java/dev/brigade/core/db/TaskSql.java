@@ -81,8 +81,9 @@ public final class TaskSql {
      * up to $4 per name and the statement keeps $4; the others are unlocked when it ends (another
      * worker's claim skips them meanwhile; more_claimable then says more wait).
      * SKIP LOCKED keeps workers off each other's rows without waiting. Tasks claimed together
-     * never conflict: each was free (no earlier incomplete conflicting task) when it was
-     * unblocked. A worker never runs a task that asks for newer components than it has, but may
+     * never conflict: each was free (no earlier incomplete conflicting task, "earlier" by the
+     * reservation rows' task_fifo, never by the clock) when it was unblocked; so ordering the
+     * claim by created_at is fairness, not safety, and a clock step cannot make it unsafe. A worker never runs a task that asks for newer components than it has, but may
      * finish the cancel of any task; a task that asks for exactly the versions this worker has
      * (the usual case: it was dispatched by a program of the same release) passes a cheap
      * containment test first. {@code claimed_state} is the state the claim found. A waiting task
@@ -241,7 +242,9 @@ public final class TaskSql {
      * records every task it started final but keeps app_lock and the reservation rows: the
      * resources stay taken until the janitor has removed this process's row, after it is gone,
      * so no handler outlives its reservation. Canceling tasks end canceled, the running ones
-     * failed. Tasks it holds but never started (still waiting) are let go, for any worker: no
+     * failed. They are marked {@code reservations_kept}: whichever janitor run comes after the
+     * process is gone releases them (ReservationSql.SWEEP_KEPT_RESERVATIONS), not only the one that
+     * reaps it. Tasks it holds but never started (still waiting) are let go, for any worker: no
      * handler of theirs ran. $1 app_lock (me), $2 error for the failed ones. Returns the ids and
      * states written.
      */
@@ -253,7 +256,8 @@ public final class TaskSql {
                 UPDATE task
                 SET state = CASE WHEN state = 'canceling' THEN 'canceled' ELSE 'failed' END,
                     error = CASE WHEN state = 'canceling' THEN NULL ELSE $2::text::jsonb END,
-                    finished_at = clock_timestamp()
+                    finished_at = clock_timestamp(),
+                    reservations_kept = true
                 WHERE app_lock = $1 AND state IN ('running', 'canceling')
                 RETURNING id, state),
             reports AS (
@@ -281,23 +285,31 @@ public final class TaskSql {
     public static final String ANY_WAITING = """
             SELECT EXISTS (SELECT 1 FROM task WHERE state IN ('waiting', 'canceling')) AS waiting""";
 
-    /** Deletes a final task; no row when it is missing or incomplete. $1 id. */
+    /**
+     * Deletes a final task (migration V6, brigade_delete_final), first releasing, under their
+     * resource locks, any reservation rows it still holds (a halted worker's task), so the tasks
+     * behind it are unblocked. No row when it is missing, incomplete, or final but still held by
+     * a process about to halt. $1 id, $2/$3 the unblock notification.
+     */
     public static final String DELETE_IF_FINAL = """
-            DELETE FROM task WHERE id = $1 AND state IN ('completed', 'failed', 'canceled', 'skipped')
-            RETURNING id""";
+            SELECT id FROM brigade_delete_final(ARRAY[$1::uuid], $2, $3)""";
 
     /** The state of a task, to tell a 404 from a 409. $1 id. */
     public static final String SELECT_STATE = "SELECT state FROM task WHERE id = $1";
 
-    /** Final tasks finished before a time, in the given states. $1 before, $2 states, $3 batch. */
+    /**
+     * Deletes final tasks finished before a time, in the given states, as {@link #DELETE_IF_FINAL}
+     * does (rows still held are released, not dropped; a task still held is left for a later
+     * batch). One row per task deleted. $1 before, $2 states, $3 batch, $4/$5 the unblock
+     * notification.
+     */
     public static final String PURGE_BATCH = """
-            WITH doomed AS (
+            SELECT id FROM brigade_delete_final(ARRAY(
                 SELECT id FROM task
                 WHERE finished_at < $1 AND state = ANY($2::text[])
-                  AND state IN ('completed', 'failed', 'canceled', 'skipped')
+                  AND state IN ('completed', 'failed', 'canceled', 'skipped') AND app_lock IS NULL
                 ORDER BY finished_at
-                LIMIT $3)
-            DELETE FROM task WHERE id IN (SELECT id FROM doomed)""";
+                LIMIT $3), $4, $5)""";
 
     /** Counts for the status endpoint and the queue metrics; every count uses a partial index. */
     public static final String QUEUE_FIGURES = """

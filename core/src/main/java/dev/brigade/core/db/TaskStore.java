@@ -2,6 +2,7 @@ package dev.brigade.core.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.core.reservation.Reservations;
+import dev.brigade.core.signal.Signal;
 import dev.brigade.core.task.Task;
 import dev.brigade.core.task.TaskState;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +14,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,7 +116,9 @@ public final class TaskStore {
     }
 
     public static Uni<Boolean> deleteIfFinal(SqlClient client, UUID id) {
-        return client.preparedQuery(TaskSql.DELETE_IF_FINAL).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+        return client.preparedQuery(TaskSql.DELETE_IF_FINAL)
+                .execute(Tuple.of(id, Signal.UNBLOCK.channel().pgName(), Signal.UNBLOCK.payload()))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     public static Uni<Optional<TaskState>> state(SqlClient client, UUID id) {
@@ -126,24 +128,11 @@ public final class TaskStore {
                         : Optional.of(TaskState.fromDb(rows.iterator().next().getString("state"))));
     }
 
-    /** A final task whose reservation rows are still in place (see ReservationSql.SELECT_FINAL_WITH_RESERVATIONS). */
-    public record LeftoverReservations(UUID taskId, Reservations reservations) {
-    }
-
-    public static Uni<List<LeftoverReservations>> finalWithReservations(SqlClient client, int batch) {
-        return client.preparedQuery(ReservationSql.SELECT_FINAL_WITH_RESERVATIONS).execute(Tuple.of(batch))
-                .map(rows -> {
-                    List<LeftoverReservations> leftovers = new ArrayList<>();
-                    for (Row row : rows) {
-                        leftovers.add(new LeftoverReservations(row.getUUID("id"), Reservations.decode(
-                                Arrays.asList(row.getArrayOfStrings("reserved_resources")), row.getString("domain"))));
-                    }
-                    return leftovers;
-                });
-    }
-
-    public static Uni<Void> releaseFinal(SqlClient client, UUID id) {
-        return client.preparedQuery(ReservationSql.RELEASE_FINAL).execute(Tuple.of(id)).replaceWithVoid();
+    /** One batch of the sweep of final tasks whose rows were kept (ReservationSql.SWEEP_KEPT_RESERVATIONS): how many were swept. */
+    public static Uni<Integer> sweepKeptReservations(SqlClient client, int batch) {
+        return client.preparedQuery(ReservationSql.SWEEP_KEPT_RESERVATIONS)
+                .execute(Tuple.of(batch, Signal.UNBLOCK.channel().pgName(), Signal.UNBLOCK.payload()))
+                .map(rows -> rows.iterator().next().getInteger("swept"));
     }
 
     /** Durations travel as seconds (float8) and become intervals in SQL with make_interval. */

@@ -24,11 +24,13 @@ import java.util.UUID;
  * @param held      tasks the database says this worker holds
  * @param canceling one of them is to be canceled
  * @param missing   a process is missing (its heartbeat older than its ttl): the reaper has work
+ * @param keptReservations a final task whose reservation rows a halted process kept waits to be
+ *                         swept, that process being gone: the janitor has work, whoever reaped it
  * @param scheduleDue a schedule is due
  * @param dueDuties the janitor duties (of those asked about) due now
  */
 public record WorkerDues(boolean alive, Optional<Duration> claimableFor, boolean releases, long held, boolean canceling,
-                         boolean missing, boolean scheduleDue, List<String> dueDuties) {
+                         boolean missing, boolean keptReservations, boolean scheduleDue, List<String> dueDuties) {
 
     /** A task this worker would claim waits unclaimed. */
     public boolean claimable() {
@@ -62,11 +64,12 @@ public record WorkerDues(boolean alive, Optional<Duration> claimableFor, boolean
                 : Optional.of(Duration.ofNanos((long) (Math.max(0, claimableSeconds) * 1e9)));
         return new WorkerDues(row.getBoolean("alive"), claimableFor, row.getBoolean("releases"),
                 row.getLong("held"), row.getBoolean("canceling"), row.getBoolean("missing"),
+                row.getBoolean("kept_reservations"),
                 row.getBoolean("schedule_due"), duties == null ? List.of() : List.of(duties));
     }
 
-    /** Whether the janitor has anything to do now: a process to reap, a schedule to dispatch, a duty due. */
+    /** Whether the janitor has anything to do now: a process to reap, kept rows to sweep, a schedule to dispatch, a duty due. */
     public boolean janitorWork() {
-        return missing || scheduleDue || !dueDuties.isEmpty();
+        return missing || keptReservations || scheduleDue || !dueDuties.isEmpty();
     }
 }

@@ -64,7 +64,11 @@ abstract class SqlTestSupport {
 
     UUID dispatch(String name, List<String> exclusive, List<String> shared, boolean immediate,
                   Map<String, String> versions) {
-        UUID id = UUID.randomUUID();
+        return dispatch(UUID.randomUUID(), name, exclusive, shared, immediate, versions);
+    }
+
+    UUID dispatch(UUID id, String name, List<String> exclusive, List<String> shared, boolean immediate,
+                  Map<String, String> versions) {
         Reservations reservations = Reservations.of(exclusive, shared, "default");
         TaskStore.NewTask row = new TaskStore.NewTask(id, name, JsonNodeFactory.instance.objectNode(),
                 "cid", reservations, immediate, true, null, null, versions);

@@ -29,9 +29,10 @@ import java.util.List;
 
 /**
  * Janitor work, done by a (non-auxiliary) worker whose heartbeat says there is some (WorkerDues):
- * removing missing processes, whose tasks then become claimable and end failed, and sweeping the
- * reservations left by a process that halted (see ProcessExit), at most once per interval
- * fleet-wide (JanitorSql.TAKE_DUE_DUTY); dispatching due schedules; publishing the queue figures.
+ * removing missing processes, whose tasks then become claimable and end failed, at most once per
+ * interval fleet-wide (JanitorSql.TAKE_DUE_DUTY); sweeping the reservations a halted process kept
+ * (see ProcessExit) once it is gone, after the reap and whenever the heartbeat finds some left
+ * (a reap whose own sweep never ran); dispatching due schedules; publishing the queue figures.
  */
 @ApplicationScoped
 public class JanitorDuties {
@@ -81,8 +82,9 @@ public class JanitorDuties {
      * to another worker) in a transaction of its own.
      */
     public void runDue(WorkerDues dues) {
-        if (dues.missing() && dues.dueDuties().contains(REAP)) {
-            reapMissingProcesses();
+        boolean reaped = dues.missing() && dues.dueDuties().contains(REAP) && reapMissingProcesses();
+        if (reaped || dues.keptReservations()) {
+            sweepKeptReservations();
         }
         if (dues.scheduleDue()) {
             Db.await(schedules.dispatchDue()); // FOR UPDATE SKIP LOCKED: two workers never dispatch one schedule
@@ -111,7 +113,8 @@ public class JanitorDuties {
         figures.ifPresent(metrics::queue);
     }
 
-    private void reapMissingProcesses() {
+    /** Whether it removed a process (whose kept reservations are then to be swept). */
+    private boolean reapMissingProcesses() {
         List<String> reaped = Db.await(pool.withTransaction(tx -> tx.preparedQuery(JanitorSql.TAKE_DUE_DUTY)
                 .execute(Tuple.of(REAP, intervalSeconds, REAP_LOCK))
                 .chain(due -> due.rowCount() == 0
@@ -124,20 +127,24 @@ public class JanitorDuties {
                 .call(names -> names.isEmpty() ? Uni.createFrom().voidItem() : SignalPublisher.send(tx, Signal.HANDLE))));
         if (!reaped.isEmpty()) {
             LOG.warnf("removed missing process(es) %s; their tasks are claimable again", reaped);
-            sweepLeftoverReservations();
         }
+        return !reaped.isEmpty();
     }
 
-    /** Releases the reservation rows of final tasks left by a halted process, then unblocks. */
-    private void sweepLeftoverReservations() {
-        List<TaskStore.LeftoverReservations> leftovers;
+    /**
+     * Releases the reservation rows of final tasks a halted process kept, now that it is gone, in
+     * batches (each its own transaction: SKIP LOCKED shares them with other janitors), then unblocks.
+     */
+    private void sweepKeptReservations() {
+        int swept = 0;
+        int batch;
         do {
-            leftovers = Db.await(TaskStore.finalWithReservations(pool, SWEEP_BATCH));
-            for (TaskStore.LeftoverReservations leftover : leftovers) {
-                Db.await(pool.withTransaction(tx -> TaskStore.lockResources(tx, leftover.reservations())
-                        .chain(() -> TaskStore.releaseFinal(tx, leftover.taskId()))));
-            }
-        } while (leftovers.size() == SWEEP_BATCH);
-        unblockPass.run();
+            batch = Db.await(TaskStore.sweepKeptReservations(pool, SWEEP_BATCH));
+            swept += batch;
+        } while (batch == SWEEP_BATCH);
+        if (swept > 0) {
+            LOG.infof("released the reservations of %d final task(s) of halted processes", swept);
+            unblockPass.run();
+        }
     }
 }

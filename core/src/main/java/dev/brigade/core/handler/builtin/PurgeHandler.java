@@ -6,6 +6,7 @@ import dev.brigade.core.db.TaskSql;
 import dev.brigade.core.handler.TaskContext;
 import dev.brigade.core.handler.TaskFailure;
 import dev.brigade.core.handler.TaskHandler;
+import dev.brigade.core.signal.Signal;
 import dev.brigade.core.task.PurgeRequest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -46,7 +47,8 @@ public class PurgeHandler implements TaskHandler {
         context.progress(CODE, "Purged tasks", null, 0);
         while (!context.cancelRequested()) {
             int batch = pool.preparedQuery(TaskSql.PURGE_BATCH)
-                    .execute(Tuple.of(request.finishedBefore(), states, BATCH))
+                    .execute(Tuple.of(request.finishedBefore(), states, BATCH,
+                            Signal.UNBLOCK.channel().pgName(), Signal.UNBLOCK.payload()))
                     .map(rows -> rows.rowCount())
                     .await().atMost(Duration.ofMinutes(1));
             deleted += batch;
