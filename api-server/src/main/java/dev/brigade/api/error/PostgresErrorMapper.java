@@ -1,5 +1,6 @@
 package dev.brigade.api.error;
 
+import dev.brigade.core.db.ConflictRetry;
 import dev.brigade.core.db.StorableText;
 import io.vertx.pgclient.PgException;
 import jakarta.ws.rs.core.Response;
@@ -11,7 +12,8 @@ import org.jboss.logging.Logger;
  * An error PostgreSQL (or PgBouncer, speaking for it) answered that no domain rule turned into a
  * 4xx before. A connection exception (class 08, e.g. PgBouncer's "server conn crashed?"), a server
  * shutting down or starting (57P01-57P03) or too many connections (53300) means the database is
- * out of reach for now: 503 (see {@link DatabaseUnavailable}). Text it cannot store (a NUL) is the
+ * out of reach for now: 503 (see {@link DatabaseUnavailable}); so is a deadlock or serialization
+ * failure (40P01, 40001) left after retries: the transaction was rolled back, try again. Text it cannot store (a NUL) is the
  * caller's: 400. Anything else is a bug: 500, logged.
  */
 @Provider
@@ -22,6 +24,12 @@ public class PostgresErrorMapper implements ExceptionMapper<PgException> {
     public Response toResponse(PgException e) {
         if (unavailable(e.getSqlState())) {
             return DatabaseUnavailable.response();
+        }
+        if (ConflictRetry.isConflict(e)) {
+            // only after the data-access seam's own retries (ConflictRetry) ran out
+            LOG.warnf("a transaction under a request met a lock cycle or serialization failure (%s) past its retries",
+                    e.getSqlState());
+            return DatabaseUnavailable.conflicted();
         }
         if (unstorableText(e.getSqlState())) {
             // A backstop: validation refuses a NUL in every field it knows (StorableText) before
