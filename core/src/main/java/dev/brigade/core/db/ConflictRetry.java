@@ -13,7 +13,7 @@ import java.util.function.Function;
  * A transaction PostgreSQL aborted to break a lock cycle (40P01, deadlock detected) or a
  * serialization failure (40001) changed nothing and may simply be run again: the transactions
  * that can meet one (a group cancel beside the unblocker's multi-row update, a cancel beside the
- * completer) run through here, a few times with a short random pause, before the failure is
+ * completer's batch) run through here, a few times with a short random pause, before the failure is
  * passed on (the API answers it 503 with Retry-After, never 500).
  */
 public final class ConflictRetry {

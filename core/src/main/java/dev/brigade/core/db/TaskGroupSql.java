@@ -37,9 +37,10 @@ public final class TaskGroupSql {
     /**
      * Moves every waiting or running task of a group to canceling (canceling ones are on their
      * way already) in one statement, locking them in id order first: the unblocker's multi-row
-     * UPDATE (brigade_unblock_step) and the completer lock theirs through the primary key, in
-     * ascending id too, so the two never hold each other's next row. One by one in another order
-     * they did, and PostgreSQL aborted one side (40P01). A row changed before its lock is checked
+     * UPDATE (brigade_unblock_step, {@code id = ANY} through the primary key) locks in ascending
+     * id too, so the two never hold each other's next row; one by one in creation order they did,
+     * and PostgreSQL aborted one side (40P01). Other lockers (the completer's batch joins its own
+     * order) can still meet it: the caller retries (ConflictRetry). A row changed before its lock is checked
      * again against the condition (a task finished meanwhile is left alone). Returns each task
      * moved and its holder (null when no process holds it). $1 group id.
      */
