@@ -45,6 +45,10 @@ class StatusAndWorkersTest extends ApiTestBase {
         String name = unique("w") + "@host";
         worker(name, true);
         dispatch(echo());
+        markRunning(dispatch(echo()));
+        long waiting = count("SELECT count(*) FROM task WHERE state = 'waiting'");
+        long running = count("SELECT count(*) FROM task WHERE state = 'running'");
+        assertThat(running).isPositive();
         given().get("/api/v1/status").then().statusCode(200)
                 .body("versions.brigade", notNullValue())
                 .body("online_workers.name", hasItem(name))
@@ -52,10 +56,14 @@ class StatusAndWorkersTest extends ApiTestBase {
                 .body("online_workers.find { it.name == '" + name + "' }.last_heartbeat", notNullValue())
                 .body("online_api_apps.size()", equalTo(1))
                 .body("database.connected", equalTo(true))
-                .body("tasks.waiting", greaterThanOrEqualTo(1))
+                .body("tasks.waiting", equalTo((int) waiting))
                 .body("tasks.unblocked_unclaimed", greaterThanOrEqualTo(1))
-                .body("tasks.running", greaterThanOrEqualTo(0))
+                .body("tasks.running", equalTo((int) running))
                 .body("tasks.oldest_unclaimed_age_seconds", notNullValue());
+    }
+
+    private long count(String sql) {
+        return pool.query(sql).execute().await().atMost(WAIT).iterator().next().getLong(0);
     }
 
     @Test

@@ -19,4 +19,12 @@ final class DatabaseUnavailable {
                                 + " committing when the connection dropped may have landed)."))
                 .header("Retry-After", RETRY_AFTER_SECONDS).build();
     }
+
+    /** A transaction aborted by a deadlock or serialization failure (rolled back whole): retry. */
+    static Response conflicted() {
+        return Response.fromResponse(Problem.response(Response.Status.SERVICE_UNAVAILABLE,
+                        "The database aborted this request's transaction to resolve a conflict with concurrent"
+                                + " work (nothing of it was committed); try again."))
+                .header("Retry-After", RETRY_AFTER_SECONDS).build();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.brigade.api.error;
 
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -14,6 +15,13 @@ import jakarta.ws.rs.ext.Provider;
 public class HttpErrorMapper implements ExceptionMapper<WebApplicationException> {
     @Override
     public Response toResponse(WebApplicationException e) {
+        // The JSON reader wraps a parse error (inside a JsonNode field it is itself wrapped in a
+        // mapping error) in a plain 400: say it is malformed JSON, and where.
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof StreamReadException malformed) {
+                return MalformedJsonMapper.response(malformed);
+            }
+        }
         Response original = e.getResponse();
         Response.StatusType status = original.getStatusInfo();
         Response.ResponseBuilder answer = Response.fromResponse(

@@ -1,10 +1,11 @@
 package dev.brigade.api.group;
 
+import dev.brigade.core.db.ConflictRetry;
 import dev.brigade.core.db.TaskGroupStore;
 import dev.brigade.core.error.NotFoundException;
-import dev.brigade.core.error.StateConflictException;
+import dev.brigade.core.signal.Signal;
+import dev.brigade.core.signal.SignalPublisher;
 import dev.brigade.core.task.TaskCanceler;
-import dev.brigade.core.task.TaskState;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -13,32 +14,35 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
 /**
- * Cancels a group in one transaction: marked all dispatched, then each waiting or running task
- * moved to canceling through the same path as a single cancel (its signals go out at commit).
+ * Cancels a group in one short transaction: marked all dispatched, then every waiting or running
+ * task moved to canceling in one statement that locks them in id order (TaskGroupSql.CANCEL_TASKS);
+ * a held task's holder hears {@code cancel}, and {@code handle} goes out once for the others
+ * (signals leave at commit). A lock cycle that still aborts it is run again (ConflictRetry).
  */
 @ApplicationScoped
 public class TaskGroupCancel {
     private final Pool pool;
-    private final TaskCanceler canceler;
 
-    public TaskGroupCancel(Pool pool, TaskCanceler canceler) {
+    public TaskGroupCancel(Pool pool) {
         this.pool = pool;
-        this.canceler = canceler;
     }
 
     public Uni<Void> cancel(UUID group) {
-        return pool.withTransaction(tx -> TaskGroupStore.markAllDispatched(tx, group)
+        return ConflictRetry.inTransaction(pool, tx -> TaskGroupStore.markAllDispatched(tx, group)
                 .invoke(found -> {
                     if (!found) {
                         throw new NotFoundException("task group " + group);
                     }
                 })
-                .chain(() -> TaskGroupStore.cancelableTaskIds(tx, group))
-                .chain(ids -> Multi.createFrom().iterable(ids)
-                        .onItem().transformToUniAndConcatenate(id -> canceler.cancelIn(tx, id)
-                                // finished meanwhile: nothing left to cancel for that one
-                                .onFailure(StateConflictException.class).recoverWithItem(TaskState.COMPLETED))
-                        .collect().last())
+                .chain(() -> TaskGroupStore.cancelTasks(tx, group))
+                .chain(canceled -> {
+                    Uni<Void> signals = canceled.stream().anyMatch(t -> t.holder().isEmpty())
+                            ? SignalPublisher.send(tx, Signal.HANDLE) : Uni.createFrom().voidItem();
+                    return signals.chain(() -> Multi.createFrom().iterable(canceled)
+                            .filter(t -> t.holder().isPresent())
+                            .onItem().transformToUniAndConcatenate(t -> TaskCanceler.signalCanceled(tx, t.id(), t.holder()))
+                            .collect().last());
+                })
                 .replaceWithVoid());
     }
 }

@@ -10,6 +10,7 @@ import dev.brigade.api.query.QueryValues;
 import dev.brigade.core.db.TaskGroupStore;
 import dev.brigade.core.entity.TaskGroupEntity;
 import dev.brigade.core.error.FieldError;
+import dev.brigade.core.db.StorableText;
 import dev.brigade.core.error.InvalidRequestException;
 import dev.brigade.core.error.NotFoundException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -56,6 +57,9 @@ public class TaskGroupResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(NewGroupBody body) {
+        if (body != null && StorableText.hasNul(body.description())) {
+            throw new InvalidRequestException("description", StorableText.NUL_RULE);
+        }
         TaskGroupEntity group = new TaskGroupEntity();
         group.id = UUID.randomUUID();
         group.description = body == null || body.description() == null ? "" : body.description();

@@ -20,7 +20,9 @@ public final class JsonBodies {
         try {
             node = body == null || body.isBlank() ? null : mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("body", "is not valid JSON");
+            // The location only: the parser's message quotes the input.
+            throw new InvalidRequestException("body", "is not valid JSON (malformed)" + (e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
         }
         if (node == null || !node.isObject()) {
             throw new InvalidRequestException("body", "must be a JSON object");

@@ -38,4 +38,16 @@ class DatabaseUnavailableTest {
         assertThat(response.getStatus()).isEqualTo(500);
         assertThat(response.getHeaderString("Retry-After")).isNull();
     }
+
+    /** A deadlock or serialization failure whose retries ran out is the client's to retry: never a 500. */
+    @Test
+    void aDeadlockOrSerializationFailureIsA503WithRetryAfter() {
+        for (String state : new String[] {"40P01", "40001"}) {
+            Response response = new PostgresErrorMapper().toResponse(
+                    new PgException("deadlock detected", "ERROR", state, null));
+            assertThat(response.getStatus()).as(state).isEqualTo(503);
+            assertThat(response.getHeaderString("Retry-After")).isEqualTo("1");
+            assertThat(response.getMediaType().toString()).isEqualTo("application/problem+json");
+        }
+    }
 }

@@ -34,8 +34,25 @@ public final class TaskGroupSql {
     public static final String MARK_ALL_DISPATCHED = """
             UPDATE task_group SET all_tasks_dispatched = true WHERE id = $1 RETURNING id""";
 
-    /** The tasks a group cancel must cancel (canceling ones are on their way already). $1 group id. */
-    public static final String SELECT_CANCELABLE_TASK_IDS = """
-            SELECT id FROM task WHERE task_group = $1 AND state IN ('waiting', 'running')
-            ORDER BY created_at, id""";
+    /**
+     * Moves every waiting or running task of a group to canceling (canceling ones are on their
+     * way already) in one statement, locking them in id order first: the unblocker's multi-row
+     * UPDATE (brigade_unblock_step, {@code id = ANY} through the primary key) locks in ascending
+     * id too, so the two never hold each other's next row; one by one in creation order they did,
+     * and PostgreSQL aborted one side (40P01). Other lockers (the completer's batch joins its own
+     * order) can still meet it: the caller retries (ConflictRetry). A row changed before its lock is checked
+     * again against the condition (a task finished meanwhile is left alone). Returns each task
+     * moved and its holder (null when no process holds it). $1 group id.
+     */
+    public static final String CANCEL_TASKS = """
+            WITH doomed AS (
+                SELECT id FROM task
+                WHERE task_group = $1 AND state IN ('waiting', 'running')
+                ORDER BY id
+                FOR UPDATE)
+            UPDATE task
+            SET state = 'canceling', unblocked_at = coalesce(task.unblocked_at, clock_timestamp())
+            FROM doomed
+            WHERE task.id = doomed.id AND task.state IN ('waiting', 'running')
+            RETURNING task.id, task.app_lock""";
 }

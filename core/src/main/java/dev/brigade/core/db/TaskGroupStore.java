@@ -59,11 +59,17 @@ public final class TaskGroupStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    public static Uni<List<UUID>> cancelableTaskIds(SqlClient client, UUID group) {
-        return client.preparedQuery(TaskGroupSql.SELECT_CANCELABLE_TASK_IDS).execute(Tuple.of(group)).map(rows -> {
-            List<UUID> ids = new ArrayList<>();
-            rows.forEach(row -> ids.add(row.getUUID("id")));
-            return ids;
+    /** A task a group cancel moved to canceling, and the process that holds it (empty: none). */
+    public record CanceledTask(UUID id, Optional<UUID> holder) {
+    }
+
+    /** Every waiting or running task of the group to canceling, in one statement (TaskGroupSql.CANCEL_TASKS). */
+    public static Uni<List<CanceledTask>> cancelTasks(SqlClient client, UUID group) {
+        return client.preparedQuery(TaskGroupSql.CANCEL_TASKS).execute(Tuple.of(group)).map(rows -> {
+            List<CanceledTask> canceled = new ArrayList<>();
+            rows.forEach(row -> canceled.add(new CanceledTask(row.getUUID("id"),
+                    Optional.ofNullable(row.getUUID("app_lock")))));
+            return canceled;
         });
     }
 

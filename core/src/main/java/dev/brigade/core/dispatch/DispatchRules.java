@@ -1,6 +1,7 @@
 package dev.brigade.core.dispatch;
 
 import dev.brigade.core.db.Json;
+import dev.brigade.core.db.StorableText;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.error.FieldError;
 import dev.brigade.core.error.InvalidRequestException;
@@ -59,6 +60,8 @@ public final class DispatchRules {
         boolean nameKnown = false;
         if (request.name() == null || request.name().isBlank()) {
             errors.add(new FieldError("name", "is required"));
+        } else if (StorableText.hasNul(request.name())) {
+            errors.add(new FieldError("name", StorableText.NUL_RULE));
         } else if (known.knows(request.name())) {
             nameKnown = true;
         } else {
@@ -67,6 +70,11 @@ public final class DispatchRules {
         }
         if (!request.args().isObject()) {
             errors.add(new FieldError("args", "must be a JSON object"));
+        } else if (StorableText.hasNul(request.args())) {
+            errors.add(new FieldError("args", "a key or string value " + StorableText.NUL_RULE));
+        }
+        if (StorableText.hasNul(request.versions())) {
+            errors.add(new FieldError("versions", "a component or version " + StorableText.NUL_RULE));
         }
         if (!request.immediate() && !request.deferred()) {
             errors.add(new FieldError("deferred", "a task that is not immediate must be deferred"));

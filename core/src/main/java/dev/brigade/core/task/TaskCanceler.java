@@ -1,5 +1,6 @@
 package dev.brigade.core.task;
 
+import dev.brigade.core.db.ConflictRetry;
 import dev.brigade.core.db.TaskStore;
 import dev.brigade.core.error.NotFoundException;
 import dev.brigade.core.error.StateConflictException;
@@ -27,19 +28,20 @@ public class TaskCanceler {
         this.pool = pool;
     }
 
-    /** Cancels one task; the state it is in afterwards. */
+    /** Cancels one task; the state it is in afterwards (run again when a lock cycle aborted it). */
     public Uni<TaskState> cancel(UUID id) {
-        return pool.withTransaction(tx -> cancelIn(tx, id));
+        return ConflictRetry.inTransaction(pool, tx -> cancelIn(tx, id));
     }
 
     /** The cancel statements on a caller's transaction (signals go out at its commit). */
     public Uni<TaskState> cancelIn(SqlClient tx, UUID id) {
         return TaskStore.requestCancel(tx, id).chain(requested -> requested.isPresent()
-                ? signal(tx, id, requested.get()).replaceWith(TaskState.CANCELING)
+                ? signalCanceled(tx, id, requested.get()).replaceWith(TaskState.CANCELING)
                 : TaskStore.state(tx, id).map(state -> alreadyDone(id, state)));
     }
 
-    private static Uni<Void> signal(SqlClient tx, UUID id, Optional<UUID> holder) {
+    /** Tells the holder of a task just moved to canceling, or (none) a worker to finish it. */
+    public static Uni<Void> signalCanceled(SqlClient tx, UUID id, Optional<UUID> holder) {
         return holder.isPresent()
                 ? SignalPublisher.send(tx, Signal.CANCEL, new CancelSignal(id, holder).payload())
                 : SignalPublisher.send(tx, Signal.HANDLE);
