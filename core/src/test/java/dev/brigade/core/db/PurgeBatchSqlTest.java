@@ -1,5 +1,6 @@
 package dev.brigade.core.db;
 
+import dev.brigade.core.signal.Signal;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,8 @@ class PurgeBatchSqlTest extends SqlTestSupport {
     }
 
     private long purge(List<String> states, int batch) {
-        return pool.preparedQuery(TaskSql.PURGE_BATCH).execute(Tuple.of(CUTOFF, states.toArray(String[]::new), batch))
+        return pool.preparedQuery(TaskSql.PURGE_BATCH).execute(Tuple.of(CUTOFF, states.toArray(String[]::new), batch,
+                        Signal.UNBLOCK.channel().pgName(), Signal.UNBLOCK.payload()))
                 .await().atMost(WAIT).rowCount();
     }
 
