@@ -29,13 +29,15 @@ abstract class SqlTestSupport {
     static final String NAME = "brigade.echo";
     static final Set<String> HANDLERS = Set.of(NAME);
     Vertx vertx;
+    TestDatabase.Fresh db;
     Pool pool;
     UUID me;
 
     @BeforeEach
     void openDatabase() {
         vertx = Vertx.vertx();
-        pool = TestDatabase.create().pool(vertx, 8);
+        db = TestDatabase.create();
+        pool = db.pool(vertx, 8);
         me = register("worker");
     }
 

@@ -63,9 +63,10 @@ class RepositorySyncExampleIT {
 
     /**
      * A mixed fleet: a stock worker waits longer than the example's, and neither heartbeats nor
-     * polls within the test (ttl 300 s: a heartbeat every 100 s). The dispatch's wake-up must go
-     * to the worker that runs the task's handler; one given to the stock worker would find
-     * nothing to claim, and the task would wait for the example worker's next heartbeat.
+     * polls within the test (ttl 300 s: a heartbeat every 100 s). The wake-ups of a dispatch and
+     * of the unblock step that frees a task queued on a resource must go to the worker that runs
+     * the task's handler; one given to the stock worker would find nothing to claim, and the
+     * task would wait for the example worker's next heartbeat.
      */
     @Test
     void inAMixedFleetADispatchWakesTheWorkerThatRunsItsHandler() throws Exception {
@@ -74,7 +75,10 @@ class RepositorySyncExampleIT {
         env.startWorker(quiet);
         startExampleWorker(quiet);
         Path source = source("rocky", 2);
-        awaitTask(dispatch(syncBody("rocky", source, 0)), t -> t.get("state").asText().equals("completed"));
+        JsonNode synced = awaitTask(dispatch(syncBody("rocky", source, 0)), t -> t.get("state").asText().equals("completed"));
+        // its child waited behind it on the repository: the unblock step's wake-up names its handler too
+        JsonNode child = awaitTask(UUID.fromString(synced.get("result").get("index_task").asText()), t -> isFinal(t));
+        assertThat(child.get("state").asText()).isEqualTo("completed");
 
         JsonNode index = awaitTask(dispatch(Map.of("name", "repository.index", "args", Map.of("repository", "rocky"))),
                 t -> isFinal(t));
