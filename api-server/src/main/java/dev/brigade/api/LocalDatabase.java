@@ -16,7 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The zero-setup database: an embedded PostgreSQL on the local default port, its data in a folder
+ * The zero-setup database: an embedded PostgreSQL on the local default port (54329, or
+ * {@code BRIGADE_EMBEDDED_PORT}, where both programs look without a configured URL), its data in a folder
  * that survives restarts ({@code $HOME/.local/share/brigade/postgres}, or
  * {@code BRIGADE_EMBEDDED_DATA_DIR}). Started only when the operator named no database and nothing
  * already answers on that port (another api-server's embedded one, or a real server).
@@ -40,17 +41,17 @@ public final class LocalDatabase implements AutoCloseable {
         if (DatabaseUrlConfigSource.databaseConfigured()) {
             return new LocalDatabase(null);
         }
-        if (somethingAnswers(DatabaseUrls.DEFAULT_LOCAL_PORT)) {
-            LOG.infof("No database configured; using the PostgreSQL that answers on localhost:%d",
-                    DatabaseUrls.DEFAULT_LOCAL_PORT);
+        int port = DatabaseUrls.localPort();
+        if (somethingAnswers(port)) {
+            LOG.infof("No database configured; using the PostgreSQL that answers on localhost:%d", port);
             return new LocalDatabase(null);
         }
         Path dataDir = dataDirectory();
         LOG.infof("No database configured (BRIGADE_DB_URL): starting an embedded PostgreSQL on localhost:%d, "
-                + "its data kept in %s (set %s to move it)", DatabaseUrls.DEFAULT_LOCAL_PORT, dataDir, DATA_DIR_ENV);
+                + "its data kept in %s (set %s to move it)", port, dataDir, DATA_DIR_ENV);
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setPort(DatabaseUrls.DEFAULT_LOCAL_PORT)
+                    .setPort(port)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .start();

@@ -39,7 +39,7 @@ public class DatabaseUrlConfigSource implements ConfigSource {
         String pooled = setting(DB_URL, "brigade.db.url");
         String direct = setting(DB_DIRECT_URL, DIRECT_URL_PROPERTY);
         if (pooled == null) {
-            pooled = DatabaseUrls.DEFAULT_LOCAL_URL;
+            pooled = DatabaseUrls.localUrl();
         }
         if (direct == null) {
             direct = pooled;

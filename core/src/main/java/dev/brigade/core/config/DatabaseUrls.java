@@ -18,7 +18,39 @@ import java.util.List;
  */
 public record DatabaseUrls(String reactive, String jdbc, String sslRootCert, boolean verifyHost) {
     public static final int DEFAULT_LOCAL_PORT = 54329;
-    public static final String DEFAULT_LOCAL_URL = "postgresql://postgres@localhost:" + DEFAULT_LOCAL_PORT + "/brigade";
+    public static final String DEFAULT_LOCAL_URL = localUrl(DEFAULT_LOCAL_PORT);
+    /** Moves the local default (the api-server's embedded PostgreSQL, and where both programs look for it). */
+    public static final String LOCAL_PORT_ENV = "BRIGADE_EMBEDDED_PORT";
+    public static final String LOCAL_PORT_PROPERTY = "brigade.embedded.port";
+
+    /** The local default's port: {@code brigade.embedded.port} / {@code BRIGADE_EMBEDDED_PORT}, else 54329. */
+    public static int localPort() {
+        String value = System.getProperty(LOCAL_PORT_PROPERTY);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(LOCAL_PORT_ENV);
+        }
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LOCAL_PORT;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(LOCAL_PORT_ENV + " must be a port number (1-65535), not '" + value + "'");
+    }
+
+    /** The local default URL on {@link #localPort()}. */
+    public static String localUrl() {
+        return localUrl(localPort());
+    }
+
+    private static String localUrl(int port) {
+        return "postgresql://postgres@localhost:" + port + "/brigade";
+    }
 
     public static DatabaseUrls parse(String url) {
         URI uri;
