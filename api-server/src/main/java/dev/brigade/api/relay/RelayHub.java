@@ -59,7 +59,7 @@ public class RelayHub {
         final Optional<Set<String>> handlers;
         final ServerWebSocket socket;
         int room;
-        HandleSignal wokenFor = HandleSignal.any();
+        volatile HandleSignal wokenFor = HandleSignal.any();
 
         Subscriber(UUID id, boolean auxiliary, Optional<Set<String>> handlers, ServerWebSocket socket) {
             this.id = id;
