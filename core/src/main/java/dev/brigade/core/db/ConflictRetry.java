@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -19,31 +18,23 @@ import java.util.function.Function;
 public final class ConflictRetry {
     /** Attempts in all, the first included. */
     public static final int ATTEMPTS = 5;
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(5);
+    private static final Duration MAX_PAUSE = Duration.ofMillis(80);
 
     private ConflictRetry() {
     }
 
     /** {@code work} in a transaction of its own, run again (whole) while it fails with a conflict. */
     public static <T> Uni<T> inTransaction(Pool pool, Function<SqlConnection, Uni<T>> work) {
-        return attempt(pool, work, 1);
+        // 5 ms doubling, with jitter: the two sides of a cycle then seldom meet again at once
+        return Uni.createFrom().deferred(() -> pool.withTransaction(work))
+                .onFailure(ConflictRetry::isConflict).retry()
+                .withBackOff(FIRST_PAUSE, MAX_PAUSE).withJitter(0.5)
+                .atMost(ATTEMPTS - 1);
     }
 
     public static boolean isConflict(Throwable failure) {
         return failure instanceof PgException pg
                 && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
-    }
-
-    private static <T> Uni<T> attempt(Pool pool, Function<SqlConnection, Uni<T>> work, int attempt) {
-        return pool.withTransaction(work).onFailure(ConflictRetry::isConflict).recoverWithUni(failure ->
-                attempt >= ATTEMPTS
-                        ? Uni.createFrom().failure(failure)
-                        : Uni.createFrom().voidItem().onItem().delayIt().by(pause(attempt))
-                                .chain(() -> attempt(pool, work, attempt + 1)));
-    }
-
-    /** 5-20 ms, doubling: the two sides of a cycle then seldom meet again at once. */
-    private static Duration pause(int attempt) {
-        long base = 5L << (attempt - 1);
-        return Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(3 * base + 1));
     }
 }
