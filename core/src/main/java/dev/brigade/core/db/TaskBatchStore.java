@@ -2,6 +2,7 @@ package dev.brigade.core.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.core.reservation.Reservations;
+import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.signal.Signal;
 import dev.brigade.core.task.Task;
 import dev.brigade.core.task.TaskState;
@@ -185,9 +186,10 @@ public final class TaskBatchStore {
     }
 
     /** Gives back a claimed task whose handler never started (see TaskSql.GIVE_BACK); false when it was not mine. */
-    public static Uni<Boolean> giveBack(SqlClient client, UUID id, UUID me) {
+    public static Uni<Boolean> giveBack(SqlClient client, UUID id, String name, UUID me) {
+        // the handle names the task's handler: a relay wakes a worker that runs it
         return client.preparedQuery(TaskSql.GIVE_BACK)
-                .execute(Tuple.of(id, me, Signal.HANDLE.channel().pgName(), Signal.HANDLE.payload()))
+                .execute(Tuple.of(id, me, Signal.HANDLE.channel().pgName(), HandleSignal.of(Set.of(name)).payload()))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -2,8 +2,10 @@ package dev.brigade.core.db;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.brigade.core.reservation.Reservations;
+import dev.brigade.core.signal.HandleSignal;
 import dev.brigade.core.task.Task;
 import dev.brigade.core.task.TaskState;
+import dev.brigade.core.testing.WakeupListener;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -314,10 +316,14 @@ class BatchPipelineSqlTest extends SqlTestSupport {
         pool.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(canceled)).await().atMost(WAIT);
         UUID stranger = register("worker");
 
-        assertThat(TaskBatchStore.giveBack(pool, first, stranger).await().atMost(WAIT)).as("not the stranger's").isFalse();
+        assertThat(TaskBatchStore.giveBack(pool, first, NAME, stranger).await().atMost(WAIT)).as("not the stranger's").isFalse();
         assertThat(task(first).appLock()).isEqualTo(me);
-        assertThat(TaskBatchStore.giveBack(pool, first, me).await().atMost(WAIT)).isTrue();
-        assertThat(TaskBatchStore.giveBack(pool, canceled, me).await().atMost(WAIT)).isTrue();
+        try (WakeupListener listener = new WakeupListener(db.jdbcUrl())) {
+            assertThat(TaskBatchStore.giveBack(pool, first, NAME, me).await().atMost(WAIT)).isTrue();
+            assertThat(listener.awaitHandleSignal()).as("the handle names its handler")
+                    .contains(HandleSignal.of(Set.of(NAME)));
+        }
+        assertThat(TaskBatchStore.giveBack(pool, canceled, NAME, me).await().atMost(WAIT)).isTrue();
 
         assertThat(task(first).state()).isEqualTo(TaskState.WAITING);
         assertThat(task(first).startedAt()).isNull();

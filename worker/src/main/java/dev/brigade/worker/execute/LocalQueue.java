@@ -232,7 +232,7 @@ public class LocalQueue {
         noQueueUntil = System.nanoTime() + 2 * wait.toNanos();
         execution.completing();
         boolean mine = Db.awaitUntilDone("giving back task " + execution.taskId(),
-                () -> TaskBatchStore.giveBack(pool, execution.taskId(), identity.id()));
+                () -> TaskBatchStore.giveBack(pool, execution.taskId(), execution.task().name(), identity.id()));
         LOG.debugf("gave back task %s (%s)%s", execution.taskId(), why, mine ? "" : "; it was no longer this worker's");
         held.remove(execution.taskId());
     }
