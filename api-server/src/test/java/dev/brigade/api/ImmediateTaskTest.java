@@ -69,6 +69,7 @@ class ImmediateTaskTest extends ApiTestBase {
                     .body("error.description", containsString("timed out"))
                     .extract().path("id");
             assertThat(stubborn.isRunning()).as("the handler ignored its stop past the grace").isTrue();
+            assertThat(presence.mayDeregister()).as("a stop now must leave the row to expire").isFalse();
             assertThat(reservationRows(first)).as("resources kept while the handler runs").isPositive();
 
             // a later task on the same resource must not run beside the handler
@@ -83,6 +84,7 @@ class ImmediateTaskTest extends ApiTestBase {
             stubborn.letGo();
             awaitTrue(() -> reservationRows(first) == 0, "the first task's resources released once its handler returned");
             assertThat(stubborn.hasReturned()).isTrue();
+            awaitTrue(presence::mayDeregister, "the row may be deleted on a stop again");
             awaitTrue(() -> {
                 unblockAll();
                 return unblocked(second);
@@ -97,6 +99,9 @@ class ImmediateTaskTest extends ApiTestBase {
 
     @Inject
     LatchedStubbornHandler stubborn;
+
+    @Inject
+    dev.brigade.api.immediate.ApiPresence presence;
 
     /** What a worker's unblocker does after a release, until nothing is pending. */
     private void unblockAll() {

@@ -45,15 +45,17 @@ public class ImmediateRunner {
     private final TaskHandlers handlers;
     private final Dispatcher dispatcher;
     private final ApiPresence presence;
+    private final RunningHandlers running;
     private final Duration timeLimit;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     public ImmediateRunner(Pool pool, TaskHandlers handlers, Dispatcher dispatcher, ApiPresence presence,
-                           ApiConfig config) {
+                           RunningHandlers running, ApiConfig config) {
         this.pool = pool;
         this.handlers = handlers;
         this.dispatcher = dispatcher;
         this.presence = presence;
+        this.running = running;
         this.timeLimit = config.immediateTasks().timeLimit();
     }
 
@@ -86,7 +88,20 @@ public class ImmediateRunner {
     private Uni<Ran> execute(TaskHandler handler, Task task) {
         HandlerContext run = new HandlerContext(task, presence.name(), pool, dispatcher);
         CompletableFuture<Outcome> ended = new CompletableFuture<>();
-        Future<?> thread = threads.submit(() -> ended.complete(runHandler(handler, task, run)));
+        running.started(); // until it returns, a stop leaves this process's row (the task's holder) alone
+        Future<?> thread;
+        try {
+            thread = threads.submit(() -> {
+                try {
+                    ended.complete(runHandler(handler, task, run));
+                } finally {
+                    running.returned();
+                }
+            });
+        } catch (RuntimeException e) { // rejected: stopping
+            running.returned();
+            throw e;
+        }
         String limit = "timed out: an immediate task may run for " + timeLimit.toMillis() + " ms";
         // copy(): a timeout cancels what it waits on, and must not cancel the record of the end itself
         return Uni.createFrom().completionStage(ended::copy)
