@@ -1,8 +1,10 @@
 package dev.brigade.api;
 
+import dev.brigade.core.db.TaskBatchStore;
 import dev.brigade.core.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -53,6 +55,83 @@ class ImmediateTaskTest extends ApiTestBase {
                 .body("error.description", containsString("timed out"))
                 .extract().path("id");
         assertThat(reservationRows(id)).isZero();
+    }
+
+    @Test
+    void anImmediateHandlerThatIgnoresItsStopKeepsItsResourcesUntilItReturns() {
+        stubborn.reset();
+        String resource = unique("repo");
+        try {
+            String first = post(Map.of("name", LatchedStubbornHandler.NAME, "args", Map.of(), "immediate", true,
+                    "exclusive_resources", List.of(resource)))
+                    .statusCode(202)
+                    .body("state", equalTo("failed"))
+                    .body("error.description", containsString("timed out"))
+                    .extract().path("id");
+            assertThat(stubborn.isRunning()).as("the handler ignored its stop past the grace").isTrue();
+            assertThat(presence.mayDeregister()).as("a stop now must leave the row to expire").isFalse();
+            assertThat(reservationRows(first)).as("resources kept while the handler runs").isPositive();
+
+            // a later task on the same resource must not run beside the handler
+            String second = post(echo("immediate", true, "exclusive_resources", List.of(resource))).statusCode(202)
+                    .body("state", equalTo("waiting"))
+                    .body("unblocked_at", nullValue())
+                    .extract().path("id");
+            unblockAll();
+            assertThat(unblocked(second)).as("not unblocked while the first handler runs").isFalse();
+            assertThat(stubborn.isRunning()).isTrue();
+
+            stubborn.letGo();
+            awaitTrue(() -> reservationRows(first) == 0, "the first task's resources released once its handler returned");
+            assertThat(stubborn.hasReturned()).isTrue();
+            awaitTrue(presence::mayDeregister, "the row may be deleted on a stop again");
+            awaitTrue(() -> {
+                unblockAll();
+                return unblocked(second);
+            }, "the second task unblocked once the resource is free");
+            given().get("/api/v1/tasks/" + first).then().statusCode(200)
+                    .body("state", equalTo("failed"))
+                    .body("error.description", containsString("timed out"));
+        } finally {
+            stubborn.letGo();
+        }
+    }
+
+    @Inject
+    LatchedStubbornHandler stubborn;
+
+    @Inject
+    dev.brigade.api.immediate.ApiPresence presence;
+
+    /** What a worker's unblocker does after a release, until nothing is pending. */
+    private void unblockAll() {
+        for (int i = 0; i < 100; i++) {
+            var step = TaskBatchStore.unblockStep(pool, 1000).await().atMost(WAIT);
+            if (step.consumed() == 0) {
+                return;
+            }
+        }
+    }
+
+    private boolean unblocked(String id) {
+        return pool.preparedQuery("SELECT unblocked_at IS NOT NULL FROM task WHERE id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id))).await().atMost(WAIT)
+                .iterator().next().getBoolean(0);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     @Test

@@ -35,12 +35,14 @@ public class ApiPresence {
     private final String name = ProcessName.current();
     private final Pool pool;
     private final Vertx vertx;
+    private final RunningHandlers running;
     private final Duration ttl;
     private long timer = -1;
 
-    public ApiPresence(Pool pool, Vertx vertx, ApiConfig config) {
+    public ApiPresence(Pool pool, Vertx vertx, RunningHandlers running, ApiConfig config) {
         this.pool = pool;
         this.vertx = vertx;
+        this.running = running;
         this.ttl = config.presence().ttl();
     }
 
@@ -62,6 +64,12 @@ public class ApiPresence {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        if (!mayDeregister()) {
+            LOG.warnf("api-server %s stops while %d immediate handler(s) still run: its row is"
+                    + " left to expire after %s, so their reservations are released only once this process is gone",
+                    name, running.running(), ttl);
+            return;
+        }
         // The database may already be gone (an embedded one stops in its own shutdown hook): then
         // the row simply expires after its ttl, which is all a deregistration hastens.
         pool.preparedQuery(AppStatusSql.DEREGISTER).execute(Tuple.of(id))
@@ -71,6 +79,11 @@ public class ApiPresence {
                     return null;
                 })
                 .await().atMost(WRITE_TIMEOUT);
+    }
+
+    /** False while an immediate handler runs here (its task, and any reservations kept, are held under this row). */
+    public boolean mayDeregister() {
+        return running.running() == 0;
     }
 
     private Uni<Void> register() {

@@ -28,29 +28,34 @@ import java.util.concurrent.Future;
 /**
  * Runs an immediate task this process holds, inside the dispatch request: running, the handler on
  * a thread of its own under the time limit, then final with its resources released. A handler past
- * the limit is asked to stop (flag, then interrupt) and the task is recorded failed only once its
- * thread has ended, so no handler outlives its reservation; only handlers that declare they may run
- * immediately get here, and those stop promptly.
+ * the limit is asked to stop (flag, then interrupt). One that ends within the stop grace has its
+ * task recorded failed and released as usual. One that ignores its stop past the grace cannot be
+ * killed (a Java thread), so its task is recorded failed ("timed out") and answered, but, as a
+ * halting worker does, this process keeps the task's lock and reservation rows until the handler
+ * thread has returned, and only then releases them: no handler outlives its reservation (if this
+ * process dies first, the reap of its row and the janitor's sweep release them).
  */
 @ApplicationScoped
 public class ImmediateRunner {
     private static final Logger LOG = Logger.getLogger(ImmediateRunner.class);
-    /** How long a handler asked to stop gets to end its thread before the task is recorded anyway. */
+    /** How long a handler asked to stop gets to end its thread before its task is recorded with its reservations kept. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final Pool pool;
     private final TaskHandlers handlers;
     private final Dispatcher dispatcher;
     private final ApiPresence presence;
+    private final RunningHandlers running;
     private final Duration timeLimit;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     public ImmediateRunner(Pool pool, TaskHandlers handlers, Dispatcher dispatcher, ApiPresence presence,
-                           ApiConfig config) {
+                           RunningHandlers running, ApiConfig config) {
         this.pool = pool;
         this.handlers = handlers;
         this.dispatcher = dispatcher;
         this.presence = presence;
+        this.running = running;
         this.timeLimit = config.immediateTasks().timeLimit();
     }
 
@@ -61,6 +66,10 @@ public class ImmediateRunner {
         }
     }
 
+    /** What to record: the outcome, and the handler's end when it still runs (else null). */
+    private record Ran(Outcome outcome, CompletableFuture<Outcome> stillRunning) {
+    }
+
     /** Runs a task held by this process (see ImmediateDispatcher) and answers it as recorded. */
     public Uni<Task> run(Task held) {
         TaskHandler handler = handlers.find(held.name())
@@ -69,28 +78,46 @@ public class ImmediateRunner {
                 .chain(started -> started.isEmpty()
                         // canceled between dispatch and start: finish the cancel
                         ? finish(held, new Outcome(TaskState.CANCELED, null, null))
-                        : execute(handler, held).chain(outcome -> finish(held, outcome)))
+                        : execute(handler, held).chain(ran -> ran.stillRunning() == null
+                                ? finish(held, ran.outcome())
+                                : finishKeepingReservations(held, ran)))
                 .chain(() -> TaskStore.findById(pool, held.id()))
                 .map(task -> task.orElseThrow(() -> new IllegalStateException("task " + held.id() + " vanished")));
     }
 
-    private Uni<Outcome> execute(TaskHandler handler, Task task) {
+    private Uni<Ran> execute(TaskHandler handler, Task task) {
         HandlerContext run = new HandlerContext(task, presence.name(), pool, dispatcher);
         CompletableFuture<Outcome> ended = new CompletableFuture<>();
-        Future<?> thread = threads.submit(() -> ended.complete(runHandler(handler, task, run)));
-        Outcome timedOut = Outcome.failed(TaskErrors.description(
-                "timed out: an immediate task may run for " + timeLimit.toMillis() + " ms"));
+        running.started(); // until it returns, a stop leaves this process's row (the task's holder) alone
+        Future<?> thread;
+        try {
+            thread = threads.submit(() -> {
+                try {
+                    ended.complete(runHandler(handler, task, run));
+                } finally {
+                    running.returned();
+                }
+            });
+        } catch (RuntimeException e) { // rejected: stopping
+            running.returned();
+            throw e;
+        }
+        String limit = "timed out: an immediate task may run for " + timeLimit.toMillis() + " ms";
         // copy(): a timeout cancels what it waits on, and must not cancel the record of the end itself
         return Uni.createFrom().completionStage(ended::copy)
+                .map(outcome -> new Ran(outcome, null))
                 .ifNoItem().after(timeLimit).recoverWithUni(() -> {
                     run.requestCancel();
                     thread.cancel(true);
                     return Uni.createFrom().completionStage(ended::copy)
+                            .map(stopped -> new Ran(Outcome.failed(TaskErrors.description(limit)), null))
                             .ifNoItem().after(STOP_GRACE).recoverWithItem(() -> {
-                                LOG.errorf("immediate task %s (%s) ignored its stop for %s", task.id(), task.name(), STOP_GRACE);
-                                return timedOut;
-                            })
-                            .replaceWith(timedOut);
+                                LOG.errorf("immediate task %s (%s) ignored its stop for %s; its resources stay reserved"
+                                        + " until its handler returns", task.id(), task.name(), STOP_GRACE);
+                                return new Ran(Outcome.failed(TaskErrors.description(limit
+                                        + "; its handler ignored its stop, so its resources stay reserved until it returns")),
+                                        ended);
+                            });
                 });
     }
 
@@ -120,6 +147,37 @@ public class ImmediateRunner {
                     return SignalPublisher.send(tx, Signal.UNBLOCK);
                 })
                 .replaceWithVoid());
+    }
+
+    /**
+     * The handler still runs: the task is recorded final (the request is answered) but keeps its
+     * lock and reservation rows, released only once the handler thread has returned.
+     */
+    private Uni<Void> finishKeepingReservations(Task task, Ran ran) {
+        return TaskStore.finishKeepingReservations(pool, task.id(), presence.id(), ran.outcome().error())
+                .invoke(written -> {
+                    if (written.isEmpty()) {
+                        // no longer held (this process was judged missing): the janitor's sweep releases them
+                        LOG.warnf("immediate task %s was no longer held by this process; its outcome was not recorded",
+                                task.id());
+                        return;
+                    }
+                    ran.stillRunning().whenComplete((outcome, failure) -> releaseKept(task));
+                })
+                .replaceWithVoid();
+    }
+
+    /** Retried while this process lives: until it succeeds, the resources stay taken. */
+    private void releaseKept(Task task) {
+        pool.withTransaction(tx -> TaskStore.releaseKept(tx, task.id(), presence.id())
+                        .call(released -> released > 0 ? SignalPublisher.send(tx, Signal.UNBLOCK) : Uni.createFrom().voidItem()))
+                .onFailure().invoke(failure -> LOG.warnf("releasing the resources of immediate task %s failed (%s); retrying",
+                        task.id(), failure.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(1000)
+                .subscribe().with(
+                        released -> LOG.infof("immediate task %s: its handler returned, its resources are released", task.id()),
+                        failure -> LOG.errorf("immediate task %s: resources not released (%s); they are released"
+                                + " once this process's row is gone", task.id(), failure.getMessage()));
     }
 
     void onStop(@Observes ShutdownEvent event) {

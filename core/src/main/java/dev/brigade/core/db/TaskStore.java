@@ -102,6 +102,26 @@ public final class TaskStore {
                 .map(rows -> ids(rows, "id"));
     }
 
+    /**
+     * Records a held immediate task final while its handler still runs, keeping lock and
+     * reservations (ImmediateSql.FINISH_KEEPING_RESERVATIONS): the state written, or empty when
+     * this process no longer held the task.
+     */
+    public static Uni<Optional<TaskState>> finishKeepingReservations(SqlClient client, UUID id, UUID appLock,
+                                                                     JsonNode error) {
+        return client.preparedQuery(ImmediateSql.FINISH_KEEPING_RESERVATIONS)
+                .execute(Tuple.of(id, appLock, Json.write(error)))
+                .map(rows -> rows.rowCount() == 0
+                        ? Optional.empty()
+                        : Optional.of(TaskState.fromDb(rows.iterator().next().getString("state"))));
+    }
+
+    /** Lets go of such a task once its handler returned (ImmediateSql.RELEASE_KEPT): the releases recorded. */
+    public static Uni<Integer> releaseKept(SqlClient client, UUID id, UUID appLock) {
+        return client.preparedQuery(ImmediateSql.RELEASE_KEPT).execute(Tuple.of(id, appLock))
+                .map(rows -> rows.iterator().next().getInteger("released"));
+    }
+
     /** Empty when the task is not waiting or running; else the holder (an empty UUID option when none). */
     public static Uni<Optional<Optional<UUID>>> requestCancel(SqlClient client, UUID id) {
         return client.preparedQuery(TaskSql.REQUEST_CANCEL).execute(Tuple.of(id))
