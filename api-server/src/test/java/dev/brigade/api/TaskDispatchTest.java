@@ -162,6 +162,20 @@ class TaskDispatchTest extends ApiTestBase {
         assertRejected(echo("task_group", "not-a-uuid"), 400, "task_group");
     }
 
+    /** Resources are strings: a number is not stored as its text. */
+    @Test
+    void aNumberForAResourceNameIsA400() {
+        assertRejected(echo("exclusive_resources", List.of(42)), 400, "exclusive_resources[0]");
+        assertRejected(echo("shared_resources", List.of("ok", true)), 400, "shared_resources[1]");
+    }
+
+    /** One name in both lists would be held exclusively, the shared ask dropped: refused instead. */
+    @Test
+    void aResourceInBothListsIsA400() {
+        assertRejected(echo("exclusive_resources", List.of("repository:9"), "shared_resources", List.of("repository:9")),
+                400, "shared_resources[0]");
+    }
+
     @Test
     void anEmptyResourceNameIsA400() {
         assertRejected(echo("exclusive_resources", List.of("")), 400, "exclusive_resources[0]");
