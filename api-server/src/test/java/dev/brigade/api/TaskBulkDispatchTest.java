@@ -304,7 +304,7 @@ class TaskBulkDispatchTest extends ApiTestBase {
     void aCorrelationIdOver256CharactersIsOne400() {
         long before = taskRows();
         given().contentType(ContentType.JSON).header("Correlation-ID", "c".repeat(257)).body(Map.of("tasks", echoes(5)))
-                .post(BULK).then().statusCode(400).body("errors.field", contains("logging_cid"));
+                .post(BULK).then().statusCode(400).body("errors.field", contains("Correlation-ID"));
         assertThat(taskRows()).isEqualTo(before);
     }
 

@@ -89,7 +89,7 @@ class TaskDispatchTest extends ApiTestBase {
     void aCorrelationIdOver256CharactersIsA400() {
         long before = taskRows();
         given().contentType(ContentType.JSON).header("Correlation-ID", "c".repeat(257)).body(echo())
-                .post("/api/v1/tasks").then().statusCode(400).body("errors.field", hasItem("logging_cid"));
+                .post("/api/v1/tasks").then().statusCode(400).body("errors.field", equalTo(java.util.List.of("Correlation-ID")));
         assertThat(taskRows()).isEqualTo(before);
     }
 
@@ -160,6 +160,20 @@ class TaskDispatchTest extends ApiTestBase {
     @Test
     void aMalformedTaskGroupIsA400() {
         assertRejected(echo("task_group", "not-a-uuid"), 400, "task_group");
+    }
+
+    /** Resources are strings: a number is not stored as its text. */
+    @Test
+    void aNumberForAResourceNameIsA400() {
+        assertRejected(echo("exclusive_resources", List.of(42)), 400, "exclusive_resources[0]");
+        assertRejected(echo("shared_resources", List.of("ok", true)), 400, "shared_resources[1]");
+    }
+
+    /** One name in both lists would be held exclusively, the shared ask dropped: refused instead. */
+    @Test
+    void aResourceInBothListsIsA400() {
+        assertRejected(echo("exclusive_resources", List.of("repository:9"), "shared_resources", List.of("repository:9")),
+                400, "shared_resources[0]");
     }
 
     @Test

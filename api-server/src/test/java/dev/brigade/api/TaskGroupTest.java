@@ -60,6 +60,21 @@ class TaskGroupTest extends ApiTestBase {
                 .body("failed", equalTo(1)).body("canceled", equalTo(0));
     }
 
+    /** A canceled group takes no new task: a dispatch into it (alone or in a bulk) is a 400 on task_group, nothing written. */
+    @Test
+    void aDispatchIntoACanceledGroupIsA400AndWritesNothing() {
+        String group = create("closed").path("id");
+        patch(group, "{\"state\": \"canceled\"}").statusCode(200);
+        long before = taskRows();
+        given().contentType(ContentType.JSON).body(echo("task_group", group)).post("/api/v1/tasks").then()
+                .statusCode(400).body("errors.field", equalTo(java.util.List.of("task_group")))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("canceled"));
+        given().contentType(ContentType.JSON).body(Map.of("tasks", java.util.List.of(echo(), echo("task_group", group))))
+                .post("/api/v1/tasks/bulk").then().statusCode(400);
+        assertThat(taskRows()).isEqualTo(before);
+        given().get("/api/v1/task-groups/" + group).then().body("waiting", equalTo(0)).body("canceling", equalTo(0));
+    }
+
     @Test
     void cancelCancelsEveryIncompleteTaskAndMarksTheGroupDispatched() {
         String group = create("to cancel").path("id");

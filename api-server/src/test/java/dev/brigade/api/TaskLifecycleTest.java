@@ -67,9 +67,20 @@ class TaskLifecycleTest extends ApiTestBase {
         for (String body : new String[] {"{\"state\": \"completed\"}", "{}", "{\"state\": \"canceled\", \"name\": \"x\"}",
                 "[\"canceled\"]", "{broken", "{\"state\": true}"}) {
             patch(id, body).statusCode(400).contentType("application/problem+json").body("errors.field", hasItem(
-                    body.equals("{broken") ? "body" : "state"));
+                    body.equals("{broken") || body.startsWith("[") ? "body" : body.contains("name") ? "name" : "state"));
         }
         given().get("/api/v1/tasks/" + id).then().body("state", equalTo("waiting"));
+    }
+
+    /** A field other than state is named itself, as not changeable; the message says only state may be set. */
+    @Test
+    void aPatchOfAnotherFieldNamesThatField() {
+        String id = dispatch(echo());
+        patch(id, "{\"name\": \"x\"}").statusCode(400)
+                .body("errors.field", equalTo(java.util.List.of("name")))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("cannot be changed"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("only state may be set"));
+        given().get("/api/v1/tasks/" + id).then().body("state", equalTo("waiting")).body("name", equalTo("brigade.echo"));
     }
 
     @Test

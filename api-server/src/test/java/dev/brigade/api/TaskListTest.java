@@ -193,4 +193,14 @@ class TaskListTest extends ApiTestBase {
                 .body("status", equalTo(400))
                 .body("errors.field", hasItem(field));
     }
+
+    /** An unknown filter is a 400 naming it, and its message lists the filters the list takes. */
+    @Test
+    void anUnknownFilterIsA400ListingTheValidOnes() {
+        given().get("/api/v1/tasks?stat=waiting").then().statusCode(400)
+                .body("errors.field", equalTo(List.of("stat")))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("state__in"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("finished_at__lte"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("limit"));
+    }
 }

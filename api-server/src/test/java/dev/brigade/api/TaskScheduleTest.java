@@ -89,7 +89,11 @@ class TaskScheduleTest extends ApiTestBase {
     @Test
     void theBuiltInScheduleIsNotDeleted() {
         String id = "00000000-0000-0000-0000-00000000a7e1";
-        given().delete(PATH + "/" + id).then().statusCode(409);
+        // the way out it names is the one the workers' Retention reads (an empty value is no value:
+        // the default 30D applies), and the one README gives
+        given().delete(PATH + "/" + id).then().statusCode(409)
+                .body("detail", org.hamcrest.Matchers.containsString("brigade.retention=off"))
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("empty")));
         given().get(PATH + "/" + id).then().statusCode(200).body("name", equalTo("brigade.retention"));
     }
 

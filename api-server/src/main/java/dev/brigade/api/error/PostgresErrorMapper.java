@@ -18,12 +18,16 @@ import org.jboss.logging.Logger;
  */
 @Provider
 public class PostgresErrorMapper implements ExceptionMapper<PgException> {
+    /** The request being answered (null when built outside one, as in a unit test). */
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.Request request;
+
     private static final Logger LOG = Logger.getLogger(PostgresErrorMapper.class);
 
     @Override
     public Response toResponse(PgException e) {
         if (unavailable(e.getSqlState())) {
-            return DatabaseUnavailable.response();
+            return DatabaseUnavailable.response(request);
         }
         if (ConflictRetry.isConflict(e)) {
             // only after the data-access seam's own retries (ConflictRetry) ran out

@@ -13,8 +13,12 @@ import java.net.SocketException;
  */
 @Provider
 public class SocketErrorMapper implements ExceptionMapper<SocketException> {
+    /** The request being answered (null when built outside one, as in a unit test). */
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.Request request;
+
     @Override
     public Response toResponse(SocketException e) {
-        return DatabaseUnavailable.response();
+        return DatabaseUnavailable.response(request);
     }
 }

@@ -21,10 +21,23 @@ public final class CancelBody {
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("body", "is not valid JSON");
         }
-        boolean cancel = node != null && node.isObject() && node.size() == 1
-                && node.path("state").isTextual() && "canceled".equals(node.get("state").asText());
-        if (!cancel) {
-            throw new InvalidRequestException("state", "the only change it takes is {\"state\": \"canceled\"}");
+        if (node == null || !node.isObject()) {
+            throw new InvalidRequestException("body", "must be the JSON object {\"state\": \"canceled\"}");
+        }
+        java.util.List<dev.brigade.core.error.FieldError> errors = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(field -> {
+            if (!field.equals("state")) {
+                errors.add(new dev.brigade.core.error.FieldError(field,
+                        "cannot be changed: only state may be set, to \"canceled\""));
+            }
+        });
+        boolean cancel = node.path("state").isTextual() && "canceled".equals(node.get("state").asText());
+        if (!cancel && (errors.isEmpty() || node.has("state"))) {
+            errors.add(new dev.brigade.core.error.FieldError("state",
+                    "the only change it takes is {\"state\": \"canceled\"}"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
         }
     }
 }

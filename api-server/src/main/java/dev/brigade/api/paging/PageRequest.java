@@ -70,11 +70,20 @@ public record PageRequest(int limit, int offset, String path, MultivaluedMap<Str
      * Every query key must be a known parameter (or limit/offset), given once: a misspelt filter
      * must not silently widen the list.
      */
+    /** The query parameters a list takes, sorted, paging last: for the message of an unknown one. */
+    private static String takes(Set<String> known) {
+        java.util.List<String> names = new java.util.ArrayList<>(new java.util.TreeSet<>(known));
+        names.add(LIMIT);
+        names.add(OFFSET);
+        return String.join(", ", names);
+    }
+
     public static void rejectUnknown(MultivaluedMap<String, String> query, Set<String> known,
                                      List<FieldError> errors) {
         for (Map.Entry<String, List<String>> entry : query.entrySet()) {
             if (!known.contains(entry.getKey()) && !entry.getKey().equals(LIMIT) && !entry.getKey().equals(OFFSET)) {
-                errors.add(new FieldError(entry.getKey(), "is not a filter of this list"));
+                errors.add(new FieldError(entry.getKey(), "is not a filter of this list; it takes "
+                        + takes(known)));
             } else if (entry.getValue().size() > 1) {
                 errors.add(new FieldError(entry.getKey(), "may be given once"));
             }

@@ -113,7 +113,8 @@ public class TaskScheduleResource {
                 ? Uni.createFrom().item(Response.noContent().build())
                 : find(scheduleId).map(schedule -> {
                     throw new StateConflictException("task schedule " + TaskScheduleSql.RETENTION_SCHEDULE
-                            + " is built in: set brigade.retention empty to turn it off");
+                            + " is built in and follows the workers' brigade.retention: set brigade.retention=off"
+                            + " (or 0) on the workers to turn it off (the schedule stays, disabled)");
                 }));
     }
 

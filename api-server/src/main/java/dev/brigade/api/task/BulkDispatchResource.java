@@ -43,7 +43,8 @@ public class BulkDispatchResource {
             throw new InvalidRequestException("body", "a JSON object is required");
         }
         if (correlationId != null && !Dispatcher.acceptsLoggingCid(correlationId)) {
-            throw new InvalidRequestException("logging_cid", Dispatcher.LOGGING_CID_RULE);
+            // named as the client sent it: the header (it becomes the tasks' logging_cid)
+            throw new InvalidRequestException(CorrelationIdEcho.HEADER, Dispatcher.LOGGING_CID_RULE);
         }
         String cid = correlationId != null ? correlationId : UUID.randomUUID().toString().replace("-", "");
         return bulk.dispatch(body.toRequests(cid, MAX_TASKS))

@@ -61,6 +61,11 @@ public class TaskResource {
         if (body == null) {
             return Uni.createFrom().failure(new InvalidRequestException("body", "a JSON object is required"));
         }
+        if (correlationId != null && !dev.brigade.core.dispatch.Dispatcher.acceptsLoggingCid(correlationId)) {
+            // named as the client sent it: the header (it becomes the task's logging_cid)
+            return Uni.createFrom().failure(new InvalidRequestException(CORRELATION_ID,
+                    dev.brigade.core.dispatch.Dispatcher.LOGGING_CID_RULE));
+        }
         return dispatch.dispatch(body.toRequest(correlationId))
                 .map(view -> Response.accepted(view)
                         .location(URI.create(view.href()))

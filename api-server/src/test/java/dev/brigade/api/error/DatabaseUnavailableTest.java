@@ -50,4 +50,29 @@ class DatabaseUnavailableTest {
             assertThat(response.getMediaType().toString()).isEqualTo("application/problem+json");
         }
     }
+
+    /** A GET commits nothing: its 503 must not speak of a change it was committing; a change's does. */
+    @Test
+    void the503IsWordedPerMethod() {
+        assertThat(detail(DatabaseUnavailable.response(request("GET"))))
+                .doesNotContain("committing").contains("nothing was changed");
+        assertThat(detail(DatabaseUnavailable.response(request("POST"))))
+                .contains("POST was committing").contains("may have landed");
+        assertThat(detail(DatabaseUnavailable.response(null))).doesNotContain("this request was committing");
+    }
+
+    private static String detail(Response response) {
+        return ((Problem) response.getEntity()).detail();
+    }
+
+    private static jakarta.ws.rs.core.Request request(String method) {
+        return (jakarta.ws.rs.core.Request) java.lang.reflect.Proxy.newProxyInstance(
+                DatabaseUnavailableTest.class.getClassLoader(), new Class<?>[] {jakarta.ws.rs.core.Request.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals("getMethod")) {
+                        return method;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+    }
 }

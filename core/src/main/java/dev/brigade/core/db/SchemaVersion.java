@@ -6,7 +6,7 @@ package dev.brigade.core.db;
  * there ({@link SchemaSql#MIGRATION_APPLIED}) and waits until it is.
  */
 public final class SchemaVersion {
-    public static final String REQUIRED = "8";
+    public static final String REQUIRED = "9";
 
     private SchemaVersion() {
     }

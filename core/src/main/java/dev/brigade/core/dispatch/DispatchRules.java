@@ -165,6 +165,11 @@ public final class DispatchRules {
      */
     public static Optional<InvalidRequestException> foreignKeyViolation(String constraint) {
         String name = String.valueOf(constraint);
+        if (name.equals("task_group_closed")) {
+            // raised by the trigger task_group_open (V9)
+            return Optional.of(new InvalidRequestException("task_group",
+                    "this task group is canceled (all its tasks dispatched): it takes no new tasks"));
+        }
         if (name.contains("task_group")) {
             return Optional.of(new InvalidRequestException("task_group", "no task group has this id"));
         }

@@ -22,6 +22,14 @@ public record Reservations(List<Reservation> all, String domain) {
         List<FieldError> errors = new ArrayList<>();
         validateNames("exclusive_resources", exclusive, errors);
         validateNames("shared_resources", shared, errors);
+        // one name in both lists would be held exclusively with the shared ask silently dropped
+        java.util.Set<String> exclusiveNames = new java.util.HashSet<>(exclusive);
+        for (int i = 0; i < shared.size(); i++) {
+            if (exclusiveNames.contains(shared.get(i))) {
+                errors.add(new FieldError("shared_resources[" + i + "]",
+                        "is also in exclusive_resources: ask for a resource in one mode (exclusive covers shared)"));
+            }
+        }
         if (exclusive.size() + shared.size() > MAX_RESOURCES) {
             errors.add(new FieldError("exclusive_resources",
                     "at most " + MAX_RESOURCES + " resources in all (exclusive and shared)"));

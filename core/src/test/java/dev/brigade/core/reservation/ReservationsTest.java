@@ -13,11 +13,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class ReservationsTest {
 
     @Test
-    void theDomainIsAddedSharedAndExclusiveWinsOverShared() {
-        Reservations r = Reservations.of(List.of("a", "b"), List.of("b", "c"), "default");
+    void theDomainIsAddedShared() {
+        Reservations r = Reservations.of(List.of("a", "b"), List.of("c"), "default");
         assertThat(r.encoded()).containsExactly("a", "b", "shared:c", "shared:domain:default");
         assertThat(r.exclusiveNames()).containsExactly("a", "b");
         assertThat(r.sharedNames()).containsExactly("c");
+    }
+
+    /** A name in both lists was held exclusively with the shared ask dropped unseen: it is refused. */
+    @Test
+    void aNameInBothListsIsRefusedNamingTheSharedOne() {
+        InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class,
+                () -> Reservations.of(List.of("a", "b"), List.of("c", "b"), "default"));
+        assertThat(e.errors()).extracting(FieldError::field).containsExactly("shared_resources[1]");
     }
 
     @Test
@@ -44,7 +52,7 @@ class ReservationsTest {
     @Test
     void atMostOneHundredResourcesInAll() {
         List<String> fifty = Collections.nCopies(50, "r");
-        assertThat(Reservations.of(fifty, fifty, "default")).isNotNull();
+        assertThat(Reservations.of(fifty, Collections.nCopies(50, "s"), "default")).isNotNull();
         InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class,
                 () -> Reservations.of(fifty, Collections.nCopies(51, "s"), "default"));
         assertThat(e.errors()).extracting(FieldError::message).anyMatch(m -> m.contains("at most 100"));
